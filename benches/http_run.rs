@@ -1,0 +1,79 @@
+//! Requests per second of `POST /argorithms/run` (bubblesort, 10 elements) against the
+//! baseline `GET /argorithm`, on the same in-process server, measured the same way in the same
+//! run: keep-alive clients on loopback for a fixed time per endpoint.
+//!
+//!     cargo bench --bench http_run
+use argorithm_server::settings::Settings;
+use argorithm_server::startup::Application;
+use sandbox::testing::{example_config, guest_wasm};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CLIENTS: usize = 16;
+
+async fn load(client: &reqwest::Client, request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static, seconds: u64) -> f64 {
+    let request = Arc::new(request);
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (client, request, done) = (client.clone(), request.clone(), done.clone());
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    let res = request(&client).send().await.expect("request");
+                    assert!(res.status().is_success(), "status {}", res.status());
+                    res.bytes().await.expect("body");
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / seconds as f64
+}
+
+fn main() {
+    let seconds = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let folder = tempfile::TempDir::new().unwrap();
+    let vars: HashMap<String, String> = [
+        ("HOST", "127.0.0.1".to_owned()),
+        ("PORT", "0".to_owned()),
+        ("STORAGE_FOLDER", folder.path().display().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let settings = Settings::from_map(&vars).unwrap();
+    let server_rt = tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(8 << 20).build().unwrap();
+    let port = server_rt.block_on(async {
+        let app = Application::build(settings).await.unwrap();
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        port
+    });
+    let client_rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    client_rt.block_on(async move {
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(guest_wasm("bubblesort")).file_name("bubblesort.wasm"))
+            .part("data", reqwest::multipart::Part::bytes(example_config("bubblesort")).file_name("data"));
+        let res = client.post(format!("{base}/argorithms/insert")).multipart(form).send().await.unwrap();
+        assert!(res.status().is_success());
+        let body = serde_json::json!({"argorithmID": "bubblesort", "parameters": {"array": [9, 3, 7, 1, 8, 2, 6, 4, 10, 5]}});
+
+        let info_url = format!("{base}/argorithm");
+        let baseline = load(&client, move |c| c.get(&info_url), seconds).await;
+        let run_url = format!("{base}/argorithms/run");
+        let run = load(&client, move |c| c.post(&run_url).json(&body), seconds).await;
+        println!("{CLIENTS} keep-alive clients, {seconds} s per endpoint, server and clients on this machine");
+        println!("GET /argorithm (baseline)         {baseline:>9.0} req/s");
+        println!("POST /argorithms/run (bubblesort) {run:>9.0} req/s");
+        println!("run / baseline: {:.2}", run / baseline);
+    });
+    drop(server_rt);
+}

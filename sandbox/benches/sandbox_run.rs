@@ -1,0 +1,53 @@
+//! In-process cost of one run: a fresh instance of bubblesort (10 elements) from the pooling
+//! allocator, the run, and the trace. The baseline, measured in the same run, is a module whose
+//! entry emits one state: the fixed cost of a sandboxed call.
+//!
+//!     cargo bench -p sandbox --bench sandbox_run
+use sandbox::testing::guest_wasm;
+use sandbox::{Limits, Sandbox};
+use std::time::{Duration, Instant};
+
+fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..iterations / 10 {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let p50 = times[times.len() / 2];
+    let p99 = times[times.len() * 99 / 100];
+    println!("{label:<40} p50 {:>8.1} µs   p99 {:>8.1} µs", p50.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
+    (p50, p99)
+}
+
+fn main() {
+    let iterations = std::env::var("BENCH_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let sandbox = Sandbox::new(Limits::default()).unwrap();
+
+    let state = r#"{\"state_type\":\"comment\",\"state_def\":null,\"comments\":\"x\"}"#;
+    let minimal = wat::parse_str(format!(
+        r#"(module (import "argorithm" "emit" (func $emit (param i32 i32)))
+        (memory (export "memory") 1) (data (i32.const 0) "{state}")
+        (func (export "argorithm_alloc") (param i32) (result i32) (i32.const 1024))
+        (func (export "run") (param i32 i32) (result i32) (call $emit (i32.const 0) (i32.const 56)) (i32.const 0)))"#
+    ))
+    .unwrap();
+    let baseline = sandbox.compile(&minimal, "run").unwrap();
+    let bubblesort = sandbox.compile(&guest_wasm("bubblesort"), "run").unwrap();
+    let params = br#"{"array":[9,3,7,1,8,2,6,4,10,5]}"#;
+    let states = sandbox.run(&bubblesort, "run", params).unwrap().len();
+
+    println!("{iterations} iterations each; bubblesort emits {states} states");
+    let (base, _) = measure("baseline: one-state module", iterations, || {
+        sandbox.run(&baseline, "run", b"{}").unwrap();
+    });
+    let (bubble, _) = measure("bubblesort, 10 elements", iterations, || {
+        sandbox.run(&bubblesort, "run", params).unwrap();
+    });
+    println!("bubblesort / baseline (p50): {:.1}x", bubble.as_secs_f64() / base.as_secs_f64());
+}

@@ -1,0 +1,55 @@
+use thiserror::Error;
+
+/// Why a module was refused at upload.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ModuleError {
+    #[error("invalid module: {0}")]
+    InvalidModule(String),
+}
+
+/// Why a run produced no trace. `kind()` is the stable name clients see.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum RunError {
+    #[error("the program ran longer than the limit of {limit_ms} ms")]
+    TimeLimitExceeded { limit_ms: u128 },
+    #[error("the program tried to use more than the memory limit of {limit_mib} MiB")]
+    MemoryLimitExceeded { limit_mib: usize },
+    #[error("the program overflowed its stack (recursion too deep)")]
+    StackOverflow,
+    #[error("the program's output is over the limit: {0}")]
+    OutputLimitExceeded(String),
+    #[error("the program emitted an invalid state (state {index}): {reason}")]
+    InvalidState { index: usize, reason: String },
+    #[error("the program failed: {message}{}", stderr_suffix(.stderr))]
+    RuntimeError { message: String, stderr: String },
+    #[error("the program rejected its input: {0}")]
+    Rejected(String),
+    #[error("the module cannot be run: {0}")]
+    InvalidModule(String),
+    #[error("the sandbox is at capacity")]
+    Busy,
+}
+
+fn stderr_suffix(stderr: &str) -> String {
+    if stderr.is_empty() {
+        String::new()
+    } else {
+        format!("; stderr: {stderr}")
+    }
+}
+
+impl RunError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RunError::TimeLimitExceeded { .. } => "time_limit_exceeded",
+            RunError::MemoryLimitExceeded { .. } => "memory_limit_exceeded",
+            RunError::StackOverflow => "stack_overflow",
+            RunError::OutputLimitExceeded(_) => "output_limit_exceeded",
+            RunError::InvalidState { .. } => "invalid_state",
+            RunError::RuntimeError { .. } => "runtime_error",
+            RunError::Rejected(_) => "rejected_input",
+            RunError::InvalidModule(_) => "invalid_module",
+            RunError::Busy => "busy",
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The wasmtime host that runs ARgorithm modules.
+//!
+//! A module is compiled once (at upload, which is also its validation), kept in a bounded cache
+//! keyed by its content hash, and every run gets a fresh `Store` and instance from a pooling
+//! allocator. Every limit is enforced by wasmtime itself: epoch interruption for wall-clock
+//! time, a `ResourceLimiter` and the pool's slot size for memory, the wasm stack limit for
+//! recursion, and the host functions count the trace as it is emitted.
+//! See `ABI.md` beside this crate for the guest side of the contract.
+
+mod engine;
+mod error;
+mod host;
+mod limits;
+#[doc(hidden)]
+pub mod testing;
+mod run;
+mod trace;
+mod validate;
+
+pub use engine::{Compiled, Sandbox};
+pub use error::{ModuleError, RunError};
+pub use limits::Limits;
+pub use trace::Trace;

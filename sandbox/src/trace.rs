@@ -1,0 +1,118 @@
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// A successful run's states, each kept as the compact JSON text the module emitted (after
+/// validation), so the trace is never parsed into a tree and serialized again.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Trace {
+    states: Vec<String>,
+    bytes: usize,
+}
+
+impl Trace {
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    pub fn states(&self) -> &[String] {
+        &self.states
+    }
+
+    /// The trace as one JSON array.
+    pub fn to_json_array(&self) -> String {
+        let mut out = String::with_capacity(self.bytes + self.states.len() + 2);
+        out.push('[');
+        for (i, state) in self.states.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(state);
+        }
+        out.push(']');
+        out
+    }
+
+    pub(crate) fn push(&mut self, state: String) {
+        self.bytes += state.len();
+        self.states.push(state);
+    }
+
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateShape<'a> {
+    #[allow(dead_code)]
+    state_type: IgnoredString,
+    #[serde(borrow)]
+    state_def: &'a RawValue,
+    #[allow(dead_code)]
+    comments: IgnoredString,
+}
+
+/// Accepts any JSON string without allocating for it.
+struct IgnoredString;
+
+impl<'de> Deserialize<'de> for IgnoredString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IgnoredString;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<IgnoredString, E> {
+                Ok(IgnoredString)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Checks one emitted state against `{"state_type": string, "state_def": object|null,
+/// "comments": string}` and returns its text, which is then known to be one JSON object.
+pub(crate) fn validate_state(bytes: &[u8]) -> Result<String, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    let shape: StateShape = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let def = shape.state_def.get();
+    if !(def.starts_with('{') || def == "null") {
+        return Err("state_def must be an object or null".into());
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_state;
+
+    #[test]
+    fn a_well_formed_state_is_kept_as_it_was_sent() {
+        let s = br#"{"state_type":"comment","state_def":null,"comments":"hi"}"#;
+        assert_eq!(validate_state(s).unwrap(), std::str::from_utf8(s).unwrap());
+    }
+
+    #[test]
+    fn a_state_with_an_extra_key_is_refused() {
+        let s = br#"{"state_type":"c","state_def":null,"comments":"","x":1}"#;
+        assert!(validate_state(s).unwrap_err().contains("unknown field"));
+    }
+
+    #[test]
+    fn a_state_def_that_is_not_an_object_is_refused() {
+        let s = br#"{"state_type":"c","state_def":[1],"comments":""}"#;
+        assert!(validate_state(s).unwrap_err().contains("object or null"));
+    }
+
+    #[test]
+    fn a_state_missing_comments_is_refused() {
+        let s = br#"{"state_type":"c","state_def":null}"#;
+        assert!(validate_state(s).unwrap_err().contains("comments"));
+    }
+}

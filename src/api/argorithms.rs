@@ -1,0 +1,156 @@
+use super::{ApiTags, AppState};
+use crate::argorithm_config::{parse_config, ArgorithmConfig};
+use crate::error::{ApiError, Detail};
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{Multipart, Object, OpenApi};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use storage_backends::{ArgorithmRecord, NewArgorithm};
+
+/// An ARgorithm as the legacy clients read it (never with its module bytes).
+#[derive(Object)]
+pub struct Argorithm {
+    #[oai(rename = "argorithmID")]
+    argorithm_id: String,
+    /// Email of the programmer who uploaded it.
+    maintainer: String,
+    /// The module's file name.
+    filename: String,
+    /// The exported entry function.
+    function: String,
+    description: String,
+    /// The declared parameters: `{NAME: {"description", "type", ...}}`.
+    parameters: serde_json::Value,
+    /// Parameter values that always work: `{NAME: value}`.
+    example: serde_json::Value,
+}
+
+impl From<ArgorithmRecord> for Argorithm {
+    fn from(r: ArgorithmRecord) -> Self {
+        Argorithm {
+            argorithm_id: r.argorithm_id,
+            maintainer: r.maintainer,
+            filename: r.filename,
+            function: r.function,
+            description: r.description,
+            parameters: r.parameters,
+            example: r.example,
+        }
+    }
+}
+
+/// The upload the toolkit CLI sends.
+#[derive(Multipart)]
+struct UploadForm {
+    /// The ARgorithm: a WebAssembly module (`.wasm`) following ABI version 1.
+    file: Upload,
+    /// The config JSON: `argorithmID`, `file`, `function`, `parameters`, `example`, `description`.
+    data: Upload,
+}
+
+#[derive(Object)]
+struct DeleteRequest {
+    #[oai(rename = "argorithmID")]
+    argorithm_id: String,
+}
+
+fn done(detail: String) -> Json<Detail> {
+    Json(Detail { detail })
+}
+
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Reads and checks an upload; the module is compiled, which validates it against the ABI.
+async fn read_upload(state: &AppState, form: UploadForm) -> Result<NewArgorithm, ApiError> {
+    let limit = state.settings.max_upload_bytes;
+    let uploaded_name = form.file.file_name().map(base_name).unwrap_or_default().to_owned();
+    let data = form.data.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the data part: {e}")))?;
+    let file = form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the file part: {e}")))?;
+    if data.len() + file.len() > limit {
+        return Err(ApiError::too_large(format!("the upload is over the limit of {limit} bytes")));
+    }
+    let config: ArgorithmConfig = parse_config(&data).map_err(ApiError::bad_request)?;
+    if !config.file.ends_with(".wasm") {
+        return Err(ApiError::bad_request(format!(
+            "config field `file` ({:?}) must name a .wasm WebAssembly module",
+            config.file
+        )));
+    }
+    if config.file != uploaded_name {
+        return Err(ApiError::not_acceptable(format!(
+            "The file name was invalid: the config names {:?} but the uploaded file is {:?}",
+            config.file, uploaded_name
+        )));
+    }
+    let module_hash = hex::encode(Sha256::digest(&file));
+    let file = Arc::new(file);
+    state.runner.compile(file.clone(), config.function.clone()).await?;
+    Ok(NewArgorithm {
+        argorithm_id: config.argorithm_id,
+        maintainer: state.settings.admin_email.clone(),
+        filename: config.file,
+        function: config.function,
+        description: config.description,
+        parameters: config.parameters,
+        example: config.example,
+        module_hash,
+        module: Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()),
+    })
+}
+
+pub struct ArgorithmsApi;
+
+#[OpenApi(tag = "ApiTags::Argorithms")]
+impl ArgorithmsApi {
+    /// Every ARgorithm, ordered by ID.
+    #[oai(path = "/argorithms/list", method = "get", operation_id = "list_argorithms")]
+    async fn list(&self, state: Data<&Arc<AppState>>) -> Result<Json<Vec<Argorithm>>, ApiError> {
+        let records = state.storage.list_argorithms().await.map_err(|e| ApiError::from_storage(e, "ARgorithm"))?;
+        Ok(Json(records.into_iter().map(Argorithm::from).collect()))
+    }
+
+    /// One ARgorithm.
+    #[oai(path = "/argorithms/view/:argorithmID", method = "get", operation_id = "view_argorithm")]
+    async fn view(
+        &self,
+        state: Data<&Arc<AppState>>,
+        #[oai(name = "argorithmID")] argorithm_id: Path<String>,
+    ) -> Result<Json<Argorithm>, ApiError> {
+        let record = state.storage.get_argorithm(&argorithm_id).await.map_err(|e| ApiError::from_storage(e, "ARgorithm"))?;
+        record.map(|r| Json(r.into())).ok_or_else(|| ApiError::not_found("no such argorithm"))
+    }
+
+    /// Publishes a new ARgorithm: the module and its config in one multipart request.
+    #[oai(path = "/argorithms/insert", method = "post", operation_id = "insert_argorithm")]
+    async fn insert(&self, state: Data<&Arc<AppState>>, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+        let new = read_upload(&state, form).await?;
+        let id = new.argorithm_id.clone();
+        state.storage.insert_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        tracing::info!(argorithm_id = %id, "argorithm inserted");
+        Ok(done(format!("argorithm {id} inserted")))
+    }
+
+    /// Replaces an ARgorithm's module and config.
+    #[oai(path = "/argorithms/update", method = "post", operation_id = "update_argorithm")]
+    async fn update(&self, state: Data<&Arc<AppState>>, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+        let new = read_upload(&state, form).await?;
+        let id = new.argorithm_id.clone();
+        state.storage.update_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        tracing::info!(argorithm_id = %id, "argorithm updated");
+        Ok(done(format!("argorithm {id} updated")))
+    }
+
+    /// Deletes an ARgorithm.
+    #[oai(path = "/argorithms/delete", method = "post", operation_id = "delete_argorithm")]
+    async fn delete(&self, state: Data<&Arc<AppState>>, req: Json<DeleteRequest>) -> Result<Json<Detail>, ApiError> {
+        let id = &req.argorithm_id;
+        state.storage.delete_argorithm(id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        tracing::info!(argorithm_id = %id, "argorithm deleted");
+        Ok(done(format!("argorithm {id} deleted")))
+    }
+}

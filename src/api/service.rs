@@ -1,0 +1,49 @@
+use super::{ApiTags, AppState};
+use crate::error::{ApiError, Detail};
+use poem::web::Data;
+use poem_openapi::payload::{Html, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use std::sync::Arc;
+
+pub struct ServiceApi;
+
+/// Which modes the server runs in, as the legacy clients read it.
+#[derive(Object)]
+struct ServerInfo {
+    /// `ENABLED` when accounts and tokens are required, `DISABLED` otherwise.
+    auth: String,
+}
+
+#[derive(ApiResponse)]
+enum AuthResponse {
+    /// Authentication is enabled.
+    #[oai(status = 200)]
+    Enabled(Json<Detail>),
+}
+
+#[OpenApi(tag = "ApiTags::Service")]
+impl ServiceApi {
+    /// The landing page. Served here because the API owns the root path; hidden from the
+    /// document, which describes the JSON contract.
+    #[oai(path = "/", method = "get", hidden)]
+    async fn landing(&self) -> Html<&'static str> {
+        Html(crate::web::LANDING)
+    }
+
+    /// Says whether the server is reachable and whether it requires logins.
+    #[oai(path = "/argorithm", method = "get", operation_id = "server_info")]
+    async fn server_info(&self, state: Data<&Arc<AppState>>) -> Json<ServerInfo> {
+        let auth = if state.settings.auth_enabled { "ENABLED" } else { "DISABLED" };
+        Json(ServerInfo { auth: auth.into() })
+    }
+
+    /// 200 when authentication is enabled; 404 when it is disabled (what the CLI checks).
+    #[oai(path = "/auth", method = "get", operation_id = "auth_check")]
+    async fn auth_check(&self, state: Data<&Arc<AppState>>) -> Result<AuthResponse, ApiError> {
+        if state.settings.auth_enabled {
+            Ok(AuthResponse::Enabled(Json(Detail { detail: "authentication is enabled".into() })))
+        } else {
+            Err(ApiError::not_found("authentication is disabled on this server"))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The one error type of the API, mapped to HTTP in one place. Internal causes are logged here
+//! and never sent to clients.
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object};
+use storage_backends::StorageError;
+
+/// Every error answer: `{"detail": "..."}` (the legacy clients print `detail`).
+#[derive(Object, Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// A sentence for a person.
+    pub detail: String,
+}
+
+/// A failed run of the example itself.
+#[derive(Object, Debug, Clone)]
+pub struct RunFailure {
+    /// A sentence for a person.
+    pub detail: String,
+    /// time_limit_exceeded, memory_limit_exceeded, stack_overflow, output_limit_exceeded,
+    /// invalid_state, runtime_error, rejected_input or invalid_module.
+    pub error: String,
+}
+
+#[derive(ApiResponse, Debug)]
+pub enum ApiError {
+    /// The request is malformed: an invalid config, a file that is not a usable WebAssembly
+    /// module, or a body that does not parse.
+    #[oai(status = 400)]
+    BadRequest(Json<Detail>),
+    /// The caller may not do this.
+    #[oai(status = 401)]
+    Unauthorized(Json<Detail>),
+    /// No such ARgorithm.
+    #[oai(status = 404)]
+    NotFound(Json<Detail>),
+    /// The feature is off on this server (accounts when AUTH=DISABLED).
+    #[oai(status = 405)]
+    NotAllowed(Json<Detail>),
+    /// The config's `file` is not the uploaded file's name.
+    #[oai(status = 406)]
+    NotAcceptable(Json<Detail>),
+    /// The ARgorithm ID is taken.
+    #[oai(status = 409)]
+    Conflict(Json<Detail>),
+    /// The body is over the upload limit.
+    #[oai(status = 413)]
+    TooLarge(Json<Detail>),
+    /// Neither the given parameters nor the example could be run.
+    #[oai(status = 422)]
+    RunFailed(Json<RunFailure>),
+    /// Storage or the sandbox is unavailable or busy; retry later.
+    #[oai(status = 503)]
+    Unavailable(Json<Detail>, #[oai(header = "Retry-After")] Option<u32>),
+    /// Something broke on the server; the cause is in its log.
+    #[oai(status = 500)]
+    Internal(Json<Detail>),
+}
+
+fn detail(s: impl Into<String>) -> Json<Detail> {
+    Json(Detail { detail: s.into() })
+}
+
+impl ApiError {
+    pub fn bad_request(s: impl Into<String>) -> Self {
+        ApiError::BadRequest(detail(s))
+    }
+    pub fn not_found(s: impl Into<String>) -> Self {
+        ApiError::NotFound(detail(s))
+    }
+    pub fn not_allowed(s: impl Into<String>) -> Self {
+        ApiError::NotAllowed(detail(s))
+    }
+    pub fn not_acceptable(s: impl Into<String>) -> Self {
+        ApiError::NotAcceptable(detail(s))
+    }
+    pub fn conflict(s: impl Into<String>) -> Self {
+        ApiError::Conflict(detail(s))
+    }
+    pub fn too_large(s: impl Into<String>) -> Self {
+        ApiError::TooLarge(detail(s))
+    }
+    pub fn busy(s: impl Into<String>, retry_after_secs: u32) -> Self {
+        ApiError::Unavailable(detail(s), Some(retry_after_secs))
+    }
+    pub fn run_failed(e: &sandbox::RunError) -> Self {
+        ApiError::RunFailed(Json(RunFailure {
+            detail: format!("Neither the given parameters nor the example could be run: {e}"),
+            error: e.kind().to_owned(),
+        }))
+    }
+    /// Logs the cause and answers without it.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        ApiError::Internal(detail("internal error; the cause is in the server log"))
+    }
+
+    /// Conflicts and missing records are the caller's business; outages are logged.
+    pub fn from_storage(e: StorageError, what: &str) -> Self {
+        match e {
+            StorageError::Conflict => Self::conflict(format!("{what} already exists")),
+            StorageError::NotFound => Self::not_found(format!("{what} not found")),
+            StorageError::Unavailable(cause) => {
+                tracing::error!(%cause, "storage unavailable");
+                ApiError::Unavailable(detail("storage is unavailable; try again shortly"), Some(5))
+            }
+            StorageError::Corrupt(cause) => Self::internal(cause),
+        }
+    }
+}

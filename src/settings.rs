@@ -1,0 +1,223 @@
+//! Every setting, read from the environment in one place. A bad value stops the server at
+//! start with one line naming the variable; it never starts half-configured.
+use sandbox::Limits;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Mongo,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub host: IpAddr,
+    pub port: u16,
+    pub storage_folder: PathBuf,
+    pub database: DatabaseKind,
+    pub auth_enabled: bool,
+    pub caching_enabled: bool,
+    pub metrics_token: Option<String>,
+    /// With AUTH=DISABLED every action is taken as this account, as the legacy server did.
+    pub admin_email: String,
+    pub max_upload_bytes: usize,
+    pub sandbox: Limits,
+    /// How long a run waits for a free sandbox slot before the server answers 503.
+    pub queue_wait: Duration,
+}
+
+/// (name, default, meaning), printed by `--help` and checked by tests against the README.
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("HOST", "0.0.0.0", "address to listen on"),
+    ("PORT", "8000", "port to listen on (0 picks a free one)"),
+    ("STORAGE_FOLDER", "$XDG_DATA_HOME/argorithm-server, else ~/.local/share/argorithm-server", "folder of the SQLite file (argorithm.db) and server.log"),
+    ("DATABASE", "SQLITE", "storage backend: SQLITE (embedded) or MONGO (not available yet)"),
+    ("AUTH", "DISABLED", "ENABLED requires accounts and tokens (not available yet); DISABLED lets anyone act as the admin"),
+    ("SECRET_KEY", "", "key that signs tokens (used with AUTH=ENABLED)"),
+    ("ADMIN_EMAIL", "admin@argorithm.local", "the admin account; with AUTH=DISABLED every action is taken as this email"),
+    ("ADMIN_PASSWORD", "", "the admin account's password (used with AUTH=ENABLED)"),
+    ("DB_ENDPOINT", "localhost", "MongoDB host, or a full mongodb:// or mongodb+srv:// URI (used with DATABASE=MONGO)"),
+    ("DB_PORT", "27017", "MongoDB port (used with DATABASE=MONGO)"),
+    ("DB_USERNAME", "", "MongoDB user (used with DATABASE=MONGO)"),
+    ("DB_PASSWORD", "", "MongoDB password (used with DATABASE=MONGO)"),
+    ("CACHING", "DISABLED", "ENABLED caches run results in Redis (not available yet)"),
+    ("REDIS_HOST", "localhost", "Redis host (used with CACHING=ENABLED)"),
+    ("REDIS_PORT", "6379", "Redis port (used with CACHING=ENABLED)"),
+    ("REDIS_PASSWORD", "", "Redis password (used with CACHING=ENABLED)"),
+    ("METRICS_TOKEN", "", "bearer token that protects /metrics; unset leaves it open"),
+    ("MAX_UPLOAD_BYTES", "8388608", "largest request body accepted by insert and update (413 above it)"),
+    ("SANDBOX_TIMEOUT_MS", "2000", "wall-clock limit of one run"),
+    ("SANDBOX_MEMORY_MB", "64", "linear memory limit of one run"),
+    ("SANDBOX_MAX_STATES", "20000", "states one run may emit"),
+    ("SANDBOX_MAX_OUTPUT_BYTES", "8388608", "bytes of states one run may emit"),
+    ("SANDBOX_CONCURRENCY", "number of cores", "runs at once; more wait up to SANDBOX_QUEUE_WAIT_MS, then get 503"),
+    ("SANDBOX_QUEUE_WAIT_MS", "1000", "how long a run waits for a free slot"),
+];
+
+pub fn help_text() -> String {
+    let mut out = String::from(
+        "argorithm-server: runs ARgorithms (WebAssembly programs that emit state traces).\n\n\
+         Usage: argorithm-server [--help | --print-openapi]\n\n\
+         --print-openapi  print the OpenAPI document (YAML) and exit\n\n\
+         Environment variables:\n",
+    );
+    for (name, default, meaning) in VARIABLES {
+        let default = if default.is_empty() { "(unset)" } else { default };
+        out.push_str(&format!("  {name:<26} {meaning}\n  {:<26} default: {default}\n", ""));
+    }
+    out
+}
+
+/// One bad variable, named.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SettingsError(pub String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+struct Env<'a>(&'a HashMap<String, String>);
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &str, default: T, what: &str) -> Result<T, SettingsError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| SettingsError(format!("{name}={v:?} is not {what}"))),
+        }
+    }
+
+    fn positive(&self, name: &str, default: u64) -> Result<u64, SettingsError> {
+        let v = self.parse(name, default, "a whole number")?;
+        if v == 0 {
+            return Err(SettingsError(format!("{name} must be greater than 0")));
+        }
+        Ok(v)
+    }
+
+    fn choice(&self, name: &str, default: &'static str, choices: &[&'static str]) -> Result<&'static str, SettingsError> {
+        let Some(v) = self.get(name) else { return Ok(default) };
+        choices.iter().find(|c| c.eq_ignore_ascii_case(v)).copied().ok_or_else(|| {
+            SettingsError(format!("{name}={v:?} is not one of {}", choices.join(", ")))
+        })
+    }
+}
+
+fn default_storage_folder(env: &Env) -> PathBuf {
+    if let Some(xdg) = env.get("XDG_DATA_HOME") {
+        return PathBuf::from(xdg).join("argorithm-server");
+    }
+    match env.get("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/argorithm-server"),
+        None => PathBuf::from("argorithm-data"),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_map(&std::env::vars().collect())
+    }
+
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Self, SettingsError> {
+        let env = Env(vars);
+        let defaults = Limits::default();
+        let database = match env.choice("DATABASE", "SQLITE", &["SQLITE", "MONGO"])? {
+            "MONGO" => DatabaseKind::Mongo,
+            _ => DatabaseKind::Sqlite,
+        };
+        let auth_enabled = env.choice("AUTH", "DISABLED", &["ENABLED", "DISABLED"])? == "ENABLED";
+        let caching_enabled = env.choice("CACHING", "DISABLED", &["ENABLED", "DISABLED"])? == "ENABLED";
+        // Refused rather than ignored: a server that silently skips auth or storage the
+        // operator asked for would be worse than one that does not start.
+        if database == DatabaseKind::Mongo {
+            return Err(SettingsError("DATABASE=MONGO is not available in this version; use SQLITE".into()));
+        }
+        if auth_enabled {
+            return Err(SettingsError("AUTH=ENABLED is not available in this version; use DISABLED".into()));
+        }
+        if caching_enabled {
+            return Err(SettingsError("CACHING=ENABLED is not available in this version; use DISABLED".into()));
+        }
+        let sandbox = Limits {
+            timeout: Duration::from_millis(env.positive("SANDBOX_TIMEOUT_MS", 2000)?),
+            memory_bytes: (env.positive("SANDBOX_MEMORY_MB", 64)? as usize).saturating_mul(1 << 20),
+            max_states: env.positive("SANDBOX_MAX_STATES", defaults.max_states as u64)? as usize,
+            max_output_bytes: env.positive("SANDBOX_MAX_OUTPUT_BYTES", defaults.max_output_bytes as u64)? as usize,
+            concurrency: env.positive("SANDBOX_CONCURRENCY", defaults.concurrency as u64)? as usize,
+            ..defaults
+        };
+        if sandbox.memory_bytes > 4 << 30 {
+            return Err(SettingsError("SANDBOX_MEMORY_MB must be at most 4096 (wasm32's limit)".into()));
+        }
+        Ok(Settings {
+            host: env.parse("HOST", IpAddr::from([0, 0, 0, 0]), "an IP address")?,
+            port: env.parse("PORT", 8000, "a port number (0-65535)")?,
+            storage_folder: env.get("STORAGE_FOLDER").map(PathBuf::from).unwrap_or_else(|| default_storage_folder(&env)),
+            database,
+            auth_enabled,
+            caching_enabled,
+            metrics_token: env.get("METRICS_TOKEN").map(str::to_owned),
+            admin_email: env.get("ADMIN_EMAIL").unwrap_or("admin@argorithm.local").to_lowercase(),
+            max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,
+            sandbox,
+            queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::from_map(&pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn no_environment_gives_the_embedded_defaults() {
+        let s = with(&[("HOME", "/home/x")]).unwrap();
+        assert_eq!(s.port, 8000);
+        assert_eq!(s.database, DatabaseKind::Sqlite);
+        assert!(!s.auth_enabled);
+        assert_eq!(s.storage_folder, PathBuf::from("/home/x/.local/share/argorithm-server"));
+        assert_eq!(s.sandbox.timeout, Duration::from_millis(2000));
+    }
+
+    #[test]
+    fn an_unknown_database_is_refused_by_name() {
+        let e = with(&[("DATABASE", "ORACLE")]).unwrap_err();
+        assert_eq!(e.0, "DATABASE=\"ORACLE\" is not one of SQLITE, MONGO");
+    }
+
+    #[test]
+    fn a_port_that_is_not_a_number_is_refused_by_name() {
+        assert!(with(&[("PORT", "x")]).unwrap_err().0.starts_with("PORT=\"x\""));
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused() {
+        assert!(with(&[("SANDBOX_TIMEOUT_MS", "0")]).unwrap_err().0.contains("SANDBOX_TIMEOUT_MS"));
+    }
+
+    #[test]
+    fn modes_that_are_not_built_yet_are_refused_not_ignored() {
+        assert!(with(&[("AUTH", "ENABLED")]).unwrap_err().0.contains("AUTH=ENABLED"));
+        assert!(with(&[("CACHING", "enabled")]).unwrap_err().0.contains("CACHING=ENABLED"));
+    }
+
+    #[test]
+    fn help_lists_every_variable() {
+        let help = help_text();
+        for (name, _, _) in VARIABLES {
+            assert!(help.contains(name), "{name} missing from --help");
+        }
+    }
+}

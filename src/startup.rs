@@ -1,0 +1,84 @@
+//! Builds the application from settings; `main` and the tests both start it through here.
+use crate::api::{self, AppState};
+use crate::runner::Runner;
+use crate::settings::{DatabaseKind, Settings};
+use crate::web;
+use anyhow::Context;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::{get, EndpointExt, Route, Server};
+use sandbox::Sandbox;
+use std::sync::Arc;
+use storage_backends::sqlite::SqliteStorage;
+use storage_backends::Storage;
+
+pub struct Application {
+    acceptor: poem::listener::TcpAcceptor,
+    port: u16,
+    state: Arc<AppState>,
+}
+
+async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
+    match settings.database {
+        DatabaseKind::Sqlite => {
+            std::fs::create_dir_all(&settings.storage_folder)
+                .with_context(|| format!("cannot create STORAGE_FOLDER {}", settings.storage_folder.display()))?;
+            let path = settings.storage_folder.join("argorithm.db");
+            let storage = SqliteStorage::open(&path).await.with_context(|| format!("cannot open {}", path.display()))?;
+            Ok(Arc::new(storage))
+        }
+        DatabaseKind::Mongo => anyhow::bail!("DATABASE=MONGO is not available in this version"),
+    }
+}
+
+pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
+    let max_body = state.settings.max_upload_bytes;
+    Route::new()
+        .nest("/", api::service())
+        .at("/openapi.json", get(web::openapi_json))
+        .at("/docs", get(web::docs_redirect))
+        .at("/docs/", get(web::docs_index))
+        .at("/docs/*path", get(web::docs_file))
+        .data(state)
+        .around(move |ep, req| web::around(ep, req, max_body))
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let storage = open_storage(&settings).await?;
+        let sandbox = Arc::new(Sandbox::new(settings.sandbox.clone()).context("cannot start the sandbox")?);
+        let runner = Runner::new(sandbox, settings.queue_wait);
+        let addr = (settings.host, settings.port);
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", settings.host, settings.port))?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .context("the listener has no address")?;
+        let state = Arc::new(AppState { settings, storage, runner });
+        Ok(Application { acceptor, port, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// One line per mode, printed at start.
+    pub fn banner(&self) -> Vec<String> {
+        let s = &self.state.settings;
+        let onoff = |b: bool| if b { "ENABLED" } else { "DISABLED" };
+        vec![
+            format!("storage: {}", self.state.storage.describe()),
+            format!("auth: {}", onoff(s.auth_enabled)),
+            format!("caching: {}", onoff(s.caching_enabled)),
+            format!("metrics: {}", if s.metrics_token.is_some() { "protected by METRICS_TOKEN" } else { "open" }),
+            format!("listening on http://{}:{}", s.host, self.port),
+        ]
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        Server::new_with_acceptor(self.acceptor).run(app(self.state)).await
+    }
+}

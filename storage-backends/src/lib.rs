@@ -1,0 +1,32 @@
+//! One storage trait for ARgorithm Server, and its backends.
+//!
+//! SQLite (through sea-orm) is the default, embedded backend. A MongoDB backend fills the same
+//! trait; the conformance tests in `tests/` are written against the trait so every backend
+//! runs the same suite.
+mod error;
+mod model;
+pub mod sqlite;
+
+pub use error::StorageError;
+pub use model::{ArgorithmRecord, ModuleBlob, NewArgorithm};
+
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// Stores a new ARgorithm with its module; `Conflict` if the ID is taken.
+    async fn insert_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError>;
+    /// Replaces an ARgorithm's config and module in one write; `NotFound` if it is unknown.
+    /// The maintainer and creation time are kept.
+    async fn update_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError>;
+    /// `NotFound` if it is unknown.
+    async fn delete_argorithm(&self, argorithm_id: &str) -> Result<(), StorageError>;
+    /// The record without its module bytes.
+    async fn get_argorithm(&self, argorithm_id: &str) -> Result<Option<ArgorithmRecord>, StorageError>;
+    /// Every record, without module bytes, ordered by ID.
+    async fn list_argorithms(&self) -> Result<Vec<ArgorithmRecord>, StorageError>;
+    /// The module bytes and their hash.
+    async fn get_module(&self, argorithm_id: &str) -> Result<Option<ModuleBlob>, StorageError>;
+    /// A short name for logs and the start-up banner.
+    fn describe(&self) -> String;
+}

@@ -1,0 +1,136 @@
+//! The service routes, the legacy auth-disabled answers, JSON errors everywhere, the landing
+//! page, the OpenAPI document and its checked-in copy.
+mod helpers;
+
+use helpers::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn the_server_says_auth_is_disabled() {
+    let app = spawn_app().await;
+    let res = app.server_info().await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body, json!({"auth": "DISABLED"}));
+}
+
+#[tokio::test]
+async fn the_auth_check_is_a_404_when_auth_is_disabled() {
+    let app = spawn_app().await;
+    let res = app.get("/auth").await;
+    assert_eq!(res.status, 404);
+    assert!(res.body["detail"].as_str().unwrap().contains("disabled"));
+}
+
+#[tokio::test]
+async fn account_routes_answer_405_as_the_legacy_server_did_without_auth() {
+    let app = spawn_app().await;
+    for path in ["/programmers/register", "/programmers/login", "/users/register", "/users/login"] {
+        let res = app.post_form(path, &[("username", "a@b.c"), ("password", "secret123")]).await;
+        assert_eq!(res.status, 405, "{path}");
+        assert!(res.body["detail"].as_str().unwrap().contains("disabled"), "{path}");
+    }
+    for path in ["/programmers/verify", "/users/verify"] {
+        assert_eq!(app.post_form(path, &[]).await.status, 405, "{path}");
+    }
+    for path in ["grant", "revoke", "black_list", "white_list", "delete_user", "delete_programmer"] {
+        let res = app.post_json(&format!("/admin/{path}"), json!({"email": "a@b.c"})).await;
+        assert_eq!(res.status, 405, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json() {
+    let app = spawn_app().await;
+    let res = app.get("/no/such/route").await;
+    assert_eq!(res.status, 404);
+    assert!(res.body["detail"].is_string());
+    let res = app.get("/argorithms/run").await;
+    assert_eq!(res.status, 405);
+    assert!(res.body["detail"].is_string());
+}
+
+#[tokio::test]
+async fn a_run_body_that_is_not_json_is_a_400_in_json() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/argorithms/run"))
+        .header("content-type", "application/json")
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["detail"].is_string());
+}
+
+#[tokio::test]
+async fn the_landing_page_says_what_the_service_is_and_links_the_docs() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("ARgorithm Server"));
+    assert!(html.contains("href=\"/docs/\""));
+}
+
+#[tokio::test]
+async fn the_checked_in_openapi_yaml_is_what_the_server_serves() {
+    let app = spawn_app().await;
+    let served: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
+    let text = std::fs::read_to_string(path).expect("openapi.yaml is checked in");
+    let checked_in: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    assert!(
+        served == checked_in,
+        "openapi.yaml is out of date: regenerate it with `cargo run -q -- --print-openapi > openapi.yaml`"
+    );
+    assert_eq!(text, argorithm_server::api::spec_yaml(), "openapi.yaml must be the generated text");
+}
+
+#[tokio::test]
+async fn the_document_lists_every_legacy_route() {
+    let app = spawn_app().await;
+    let spec: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let routes = [
+        ("get", "/argorithm"),
+        ("get", "/auth"),
+        ("get", "/argorithms/list"),
+        ("get", "/argorithms/view/{argorithmID}"),
+        ("post", "/argorithms/insert"),
+        ("post", "/argorithms/update"),
+        ("post", "/argorithms/delete"),
+        ("post", "/argorithms/run"),
+        ("post", "/programmers/register"),
+        ("post", "/programmers/login"),
+        ("post", "/programmers/verify"),
+        ("post", "/users/register"),
+        ("post", "/users/login"),
+        ("post", "/users/verify"),
+        ("post", "/admin/grant"),
+        ("post", "/admin/revoke"),
+        ("post", "/admin/black_list"),
+        ("post", "/admin/white_list"),
+        ("post", "/admin/delete_user"),
+        ("post", "/admin/delete_programmer"),
+    ];
+    for (method, path) in routes {
+        assert!(spec["paths"][path][method].is_object(), "{method} {path} missing from the document");
+    }
+    let insert = &spec["paths"]["/argorithms/insert"]["post"]["requestBody"]["content"];
+    assert!(insert["multipart/form-data"].is_object());
+    let login = &spec["paths"]["/users/login"]["post"]["requestBody"]["content"];
+    assert!(login["application/x-www-form-urlencoded"].is_object());
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_from_the_binary() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let init = app.client.get(app.url("/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
+    assert!(init.contains("/openapi.json"), "{init}");
+}

@@ -1,0 +1,97 @@
+//! The real binary: `--help`, refusing bad settings, starting with no environment, the
+//! start-up banner and the request log file.
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_argorithm-server");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn help_lists_every_variable_with_its_default() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for var in ["DATABASE", "AUTH", "SECRET_KEY", "STORAGE_FOLDER", "PORT", "SANDBOX_TIMEOUT_MS", "METRICS_TOKEN"] {
+        assert!(text.contains(var), "{var} missing from --help");
+    }
+    assert!(text.contains("default: 8000"));
+}
+
+#[test]
+fn a_bad_value_stops_the_server_with_one_line_naming_the_variable() {
+    for (var, value) in [("DATABASE", "ORACLE"), ("PORT", "x"), ("SANDBOX_MEMORY_MB", "-1")] {
+        let dir = tempfile::TempDir::new().unwrap();
+        let out = Command::new(BIN)
+            .env("STORAGE_FOLDER", dir.path())
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(var), "{err}");
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing was created for {var}");
+    }
+}
+
+#[test]
+fn the_server_starts_prints_its_modes_and_logs_requests_to_its_folder() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut banner = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("listening on");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    let folder = dir.path().join(".local/share/argorithm-server");
+    assert!(banner.iter().any(|l| l.starts_with("storage: SQLite at") && l.contains(folder.to_str().unwrap())), "{banner:?}");
+    assert!(banner.contains(&"auth: DISABLED".to_owned()), "{banner:?}");
+    assert!(banner.contains(&"caching: DISABLED".to_owned()), "{banner:?}");
+    assert!(banner.contains(&"metrics: open".to_owned()), "{banner:?}");
+
+    let body = http_get(port, "/argorithm");
+    assert!(body.ends_with("{\"auth\":\"DISABLED\"}"), "{body}");
+
+    let log = folder.join("server.log");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut text = String::new();
+    while Instant::now() < deadline {
+        text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("route=/argorithm") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let line = text.lines().find(|l| l.contains("route=/argorithm")).unwrap_or_else(|| panic!("no request line in {text}"));
+    assert!(line.contains("method=GET") && line.contains("status=200") && line.contains("duration_ms="), "{line}");
+    assert!(folder.join("argorithm.db").exists());
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}

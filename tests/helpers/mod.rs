@@ -1,0 +1,140 @@
+//! Black-box helpers: the real server on a free port with a fresh storage folder, one helper
+//! per endpoint.
+#![allow(dead_code)]
+use argorithm_server::settings::Settings;
+use argorithm_server::startup::Application;
+use reqwest::multipart::{Form, Part};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub use sandbox::testing::{example_config, guest_wasm};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub folder: PathBuf,
+    _temp: Option<TempDir>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub fn settings_for(folder: &Path, extra: &[(&str, &str)]) -> Settings {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("HOST".into(), "127.0.0.1".into());
+    vars.insert("PORT".into(), "0".into());
+    vars.insert("STORAGE_FOLDER".into(), folder.display().to_string());
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    Settings::from_map(&vars).expect("test settings are valid")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let temp = TempDir::new().unwrap();
+    let mut app = spawn_app_in(temp.path(), extra).await;
+    app._temp = Some(temp);
+    app
+}
+
+/// Starts the server on `folder`, which the caller keeps (to restart on it).
+pub async fn spawn_app_in(folder: &Path, extra: &[(&str, &str)]) -> TestApp {
+    let app = Application::build(settings_for(folder, extra)).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let server = tokio::spawn(async move {
+        let _ = app.run_until_stopped().await;
+    });
+    TestApp { address, client: reqwest::Client::new(), folder: folder.to_owned(), _temp: None, server }
+}
+
+async fn answer(res: reqwest::Response) -> Answer {
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text:?}"));
+    Answer { status, body, headers }
+}
+
+pub fn upload_form(file_name: &str, module: Vec<u8>, config: &[u8]) -> Form {
+    Form::new()
+        .part("file", Part::bytes(module).file_name(file_name.to_owned()))
+        .part("data", Part::bytes(config.to_vec()).file_name("data").mime_str("application/json").unwrap())
+}
+
+/// An example's config with fields replaced.
+pub fn config_with(name: &str, changes: Value) -> Vec<u8> {
+    let mut config: Value = serde_json::from_slice(&example_config(name)).unwrap();
+    for (k, v) in changes.as_object().unwrap() {
+        config[k] = v.clone();
+    }
+    config.to_string().into_bytes()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        answer(self.client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Answer {
+        answer(self.client.post(self.url(path)).json(&body).send().await.unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        answer(self.client.post(self.url(path)).form(fields).send().await.unwrap()).await
+    }
+
+    pub async fn server_info(&self) -> Answer {
+        self.get("/argorithm").await
+    }
+
+    pub async fn list(&self) -> Answer {
+        self.get("/argorithms/list").await
+    }
+
+    pub async fn view(&self, id: &str) -> Answer {
+        self.get(&format!("/argorithms/view/{id}")).await
+    }
+
+    pub async fn insert(&self, file_name: &str, module: Vec<u8>, config: &[u8]) -> Answer {
+        let form = upload_form(file_name, module, config);
+        answer(self.client.post(self.url("/argorithms/insert")).multipart(form).send().await.unwrap()).await
+    }
+
+    pub async fn update(&self, file_name: &str, module: Vec<u8>, config: &[u8]) -> Answer {
+        let form = upload_form(file_name, module, config);
+        answer(self.client.post(self.url("/argorithms/update")).multipart(form).send().await.unwrap()).await
+    }
+
+    /// Uploads one of the example ARgorithms with its own config.
+    pub async fn insert_example(&self, name: &str) -> Answer {
+        self.insert(&format!("{name}.wasm"), guest_wasm(name), &example_config(name)).await
+    }
+
+    pub async fn delete(&self, id: &str) -> Answer {
+        self.post_json("/argorithms/delete", json!({ "argorithmID": id })).await
+    }
+
+    pub async fn run(&self, id: &str, parameters: Value) -> Answer {
+        self.post_json("/argorithms/run", json!({ "argorithmID": id, "parameters": parameters })).await
+    }
+}
