@@ -46,6 +46,9 @@ fn main() {
     let (base, _) = measure("baseline: one-state module", iterations, || {
         sandbox.run(&baseline, "run", b"{}").unwrap();
     });
+    measure("bubblesort, empty array (1 state)", iterations, || {
+        sandbox.run(&bubblesort, "run", br#"{"array":[]}"#).unwrap();
+    });
     let (bubble, _) = measure("bubblesort, 10 elements", iterations, || {
         sandbox.run(&bubblesort, "run", params).unwrap();
     });

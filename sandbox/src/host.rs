@@ -127,12 +127,19 @@ fn emit(mut caller: Caller<'_, HostState>, ptr: i32, len: i32) -> wasmtime::Resu
         ));
         return Err(caller.data_mut().fail_with(e));
     }
-    let validated = guest_bytes(state.memory, &caller, ptr, len).and_then(validate_state);
-    match validated {
-        Ok(text) => {
-            caller.data_mut().trace.push(text);
-            Ok(())
+    let (data, host) = caller.data().memory.map(|m| m.data_and_store_mut(&mut caller)).unzip();
+    let validated = match (data, host) {
+        (Some(data), Some(host)) => {
+            let (ptr, len) = (ptr as u32 as usize, len as u32 as usize);
+            match data.get(ptr..ptr.saturating_add(len)) {
+                Some(bytes) => validate_state(bytes).map(|text| host.trace.push(text)),
+                None => Err(format!("pointer {ptr} with length {len} is outside the module's memory")),
+            }
         }
+        _ => Err("the module has no memory export".to_owned()),
+    };
+    match validated {
+        Ok(()) => Ok(()),
         Err(reason) => Err(caller.data_mut().fail_with(RunError::InvalidState { index, reason })),
     }
 }

@@ -1,48 +1,58 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-/// A successful run's states, each kept as the compact JSON text the module emitted (after
-/// validation), so the trace is never parsed into a tree and serialized again.
+/// A successful run's states, kept as the JSON text the module emitted (after validation), one
+/// after another in one buffer: the trace is never parsed into a tree and serialized again.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Trace {
-    states: Vec<String>,
-    bytes: usize,
+    /// The states separated by commas: the inside of the JSON array.
+    text: String,
+    /// Where each state ends in `text`.
+    ends: Vec<usize>,
 }
 
 impl Trace {
     pub fn len(&self) -> usize {
-        self.states.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty()
+        self.ends.is_empty()
     }
 
-    pub fn states(&self) -> &[String] {
-        &self.states
+    /// Each state's JSON text.
+    pub fn states(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let s = &self.text[start..end];
+                start = end + 1;
+                s
+            })
+            .collect()
     }
 
     /// The trace as one JSON array.
     pub fn to_json_array(&self) -> String {
-        let mut out = String::with_capacity(self.bytes + self.states.len() + 2);
+        let mut out = String::with_capacity(self.text.len() + 2);
         out.push('[');
-        for (i, state) in self.states.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(state);
-        }
+        out.push_str(&self.text);
         out.push(']');
         out
     }
 
-    pub(crate) fn push(&mut self, state: String) {
-        self.bytes += state.len();
-        self.states.push(state);
+    pub(crate) fn push(&mut self, state: &str) {
+        if !self.ends.is_empty() {
+            self.text.push(',');
+        }
+        self.text.push_str(state);
+        self.ends.push(self.text.len());
     }
 
+    /// Bytes of state text so far.
     pub(crate) fn bytes(&self) -> usize {
-        self.bytes
+        self.text.len()
     }
 }
 
@@ -78,14 +88,14 @@ impl<'de> Deserialize<'de> for IgnoredString {
 
 /// Checks one emitted state against `{"state_type": string, "state_def": object|null,
 /// "comments": string}` and returns its text, which is then known to be one JSON object.
-pub(crate) fn validate_state(bytes: &[u8]) -> Result<String, String> {
+pub(crate) fn validate_state(bytes: &[u8]) -> Result<&str, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
     let shape: StateShape = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let def = shape.state_def.get();
     if !(def.starts_with('{') || def == "null") {
         return Err("state_def must be an object or null".into());
     }
-    Ok(text.to_owned())
+    Ok(text)
 }
 
 #[cfg(test)]

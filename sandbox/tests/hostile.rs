@@ -44,7 +44,7 @@ fn good_module() -> Vec<u8> {
 
 fn run(sandbox: &Sandbox, wasm: &[u8]) -> Result<Vec<String>, RunError> {
     let compiled = sandbox.compile(wasm, "run").expect("module compiles");
-    sandbox.run(&compiled, "run", b"{}").map(|t| t.states().to_vec())
+    sandbox.run(&compiled, "run", b"{}").map(|t| t.states().into_iter().map(str::to_owned).collect())
 }
 
 /// The sandbox still works after whatever the hostile module did.

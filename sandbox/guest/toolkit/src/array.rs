@@ -1,4 +1,4 @@
-use crate::emit::{next_id, py_str, Def, StateSet};
+use crate::emit::{json, next_id, py_str, Def, StateSet};
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -86,22 +86,15 @@ impl<T: Serialize + Clone> Array<T> {
 
     /// The def every array state starts with: id, name and the whole body.
     fn def(&self) -> Def {
-        Def::new(&self.id, &self.name).raw("body", &self.body_json())
+        Def::new(&self.id, &self.name).with("body", |out| self.write_body(out))
     }
 
-    fn body_json(&self) -> String {
+    fn write_body(&self, out: &mut String) {
         fn nest<T: Serialize>(out: &mut String, shape: &[usize], data: &[T]) {
-            out.push('[');
             match shape {
-                [] | [_] => {
-                    for (i, v) in data.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        out.push_str(&serde_json::to_string(v).expect("values serialize"));
-                    }
-                }
+                [] | [_] => json(out, data),
                 [n, rest @ ..] => {
+                    out.push('[');
                     let step: usize = rest.iter().product();
                     for i in 0..*n {
                         if i > 0 {
@@ -109,13 +102,11 @@ impl<T: Serialize + Clone> Array<T> {
                         }
                         nest(out, rest, &data[i * step..(i + 1) * step]);
                     }
+                    out.push(']');
                 }
             }
-            out.push(']');
         }
-        let mut out = String::new();
-        nest(&mut out, &self.shape, &self.data);
-        out
+        nest(out, &self.shape, &self.data);
     }
 
     fn offset(&self, idx: &Idx) -> Result<usize> {

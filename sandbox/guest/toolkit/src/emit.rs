@@ -1,7 +1,6 @@
 //! Emitting states to the host, and the small helpers every structure shares.
 use serde::Serialize;
 use std::cell::Cell;
-use std::fmt::Write;
 
 #[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "argorithm")]
@@ -59,19 +58,29 @@ pub(crate) fn next_id() -> String {
     })
 }
 
-fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) {
-    // Serializing plain data into a String cannot fail.
-    out.push_str(&serde_json::to_string(value).expect("state values serialize"));
+/// Appends `value` as JSON. serde_json writes UTF-8 only, which keeps the String valid.
+pub(crate) fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) {
+    // SAFETY: serde_json only ever writes valid UTF-8.
+    let bytes = unsafe { out.as_mut_vec() };
+    serde_json::to_writer(bytes, value).expect("state values serialize");
 }
 
-/// Builds a `state_def` object in the key order the Python toolkit uses.
+thread_local! {
+    /// One buffer reused by every state: a run emits thousands, and allocating each one in
+    /// wasm costs more than building it.
+    static SPARE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Builds a `state_def` object in the key order the Python toolkit uses, then the whole state
+/// around it, in one buffer.
 pub(crate) struct Def {
     text: String,
 }
 
 impl Def {
     pub fn new(id: &str, name: &str) -> Self {
-        let mut text = String::with_capacity(128);
+        let mut text = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        text.clear();
         text.push_str("{\"id\":");
         json(&mut text, id);
         text.push_str(",\"variable_name\":");
@@ -87,14 +96,30 @@ impl Def {
         self
     }
 
-    pub fn raw(mut self, key: &str, json_text: &str) -> Self {
-        let _ = write!(self.text, ",\"{key}\":{json_text}");
+    /// Adds a field whose JSON the caller writes into the buffer.
+    pub fn with(mut self, key: &str, write: impl FnOnce(&mut String)) -> Self {
+        self.text.push_str(",\"");
+        self.text.push_str(key);
+        self.text.push_str("\":");
+        write(&mut self.text);
         self
     }
 
+    pub fn raw(self, key: &str, json_text: &str) -> Self {
+        self.with(key, |out| out.push_str(json_text))
+    }
+
     pub fn emit(mut self, state_type: &str, comments: &str) {
+        let mut prefix = String::with_capacity(48);
+        prefix.push_str("{\"state_type\":");
+        json(&mut prefix, state_type);
+        prefix.push_str(",\"state_def\":");
+        self.text.insert_str(0, &prefix);
+        self.text.push_str("},\"comments\":");
+        json(&mut self.text, comments);
         self.text.push('}');
-        emit_state(state_type, Some(&self.text), comments);
+        send(&self.text);
+        SPARE.with(|s| *s.borrow_mut() = std::mem::take(&mut self.text));
     }
 }
 

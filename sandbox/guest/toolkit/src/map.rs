@@ -1,4 +1,4 @@
-use crate::emit::{next_id, py_str, Def, StateSet};
+use crate::emit::{json, next_id, py_str, Def, StateSet};
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -18,18 +18,19 @@ impl<K: Serialize + Clone + PartialEq, V: Serialize + Clone> Map<K, V> {
     }
 
     fn def(&self) -> Def {
-        // Written by hand: serde_json's map would sort the keys, the app expects insertion order.
-        let mut text = String::from("{");
-        for (i, (k, v)) in self.entries.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
+        // Written by hand: serde_json's map would sort the keys; the app expects insertion order.
+        Def::new(&self.id, &self.name).with("body", |out| {
+            out.push('{');
+            for (i, (k, v)) in self.entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json(out, &py_str(k));
+                out.push(':');
+                json(out, v);
             }
-            text.push_str(&serde_json::to_string(&py_str(k)).expect("keys serialize"));
-            text.push(':');
-            text.push_str(&serde_json::to_string(v).expect("values serialize"));
-        }
-        text.push('}');
-        Def::new(&self.id, &self.name).raw("body", &text)
+            out.push('}');
+        })
     }
 
     fn position(&self, key: &K) -> Option<usize> {
