@@ -11,14 +11,16 @@ pub struct Detail {
     pub detail: String,
 }
 
-/// A failed run of the example itself.
+/// A request that was understood but cannot be carried out: an unusable email or password,
+/// or an ARgorithm whose example itself fails to run.
 #[derive(Object, Debug, Clone)]
-pub struct RunFailure {
+pub struct Unprocessable {
     /// A sentence for a person.
     pub detail: String,
-    /// time_limit_exceeded, memory_limit_exceeded, stack_overflow, output_limit_exceeded,
-    /// invalid_state, runtime_error, rejected_input or invalid_module.
-    pub error: String,
+    /// For failed runs: time_limit_exceeded, memory_limit_exceeded, stack_overflow,
+    /// output_limit_exceeded, invalid_state, runtime_error, rejected_input or invalid_module.
+    #[oai(skip_serializing_if_is_none)]
+    pub error: Option<String>,
 }
 
 #[derive(ApiResponse, Debug)]
@@ -33,10 +35,11 @@ pub enum ApiError {
     /// No such ARgorithm.
     #[oai(status = 404)]
     NotFound(Json<Detail>),
-    /// The feature is off on this server (accounts when AUTH=DISABLED).
+    /// Accounts are off on this server (AUTH=DISABLED).
     #[oai(status = 405)]
     NotAllowed(Json<Detail>),
-    /// The config's `file` is not the uploaded file's name.
+    /// The config's `file` is not the uploaded file's name, or an admin cannot be granted to a
+    /// blacklisted email, or the server's own admin account cannot be changed.
     #[oai(status = 406)]
     NotAcceptable(Json<Detail>),
     /// The ARgorithm ID is taken.
@@ -45,9 +48,10 @@ pub enum ApiError {
     /// The body is over the upload limit.
     #[oai(status = 413)]
     TooLarge(Json<Detail>),
-    /// Neither the given parameters nor the example could be run.
+    /// An unusable email or password, or neither the given parameters nor the example could be
+    /// run (`error` says which limit or failure).
     #[oai(status = 422)]
-    RunFailed(Json<RunFailure>),
+    Unprocessable(Json<Unprocessable>),
     /// Storage or the sandbox is unavailable or busy; retry later.
     #[oai(status = 503)]
     Unavailable(Json<Detail>, #[oai(header = "Retry-After")] Option<u32>),
@@ -63,6 +67,12 @@ fn detail(s: impl Into<String>) -> Json<Detail> {
 impl ApiError {
     pub fn bad_request(s: impl Into<String>) -> Self {
         ApiError::BadRequest(detail(s))
+    }
+    pub fn unauthorized(s: impl Into<String>) -> Self {
+        ApiError::Unauthorized(detail(s))
+    }
+    pub fn unprocessable(s: impl Into<String>) -> Self {
+        ApiError::Unprocessable(Json(Unprocessable { detail: s.into(), error: None }))
     }
     pub fn not_found(s: impl Into<String>) -> Self {
         ApiError::NotFound(detail(s))
@@ -83,9 +93,9 @@ impl ApiError {
         ApiError::Unavailable(detail(s), Some(retry_after_secs))
     }
     pub fn run_failed(e: &sandbox::RunError) -> Self {
-        ApiError::RunFailed(Json(RunFailure {
+        ApiError::Unprocessable(Json(Unprocessable {
             detail: format!("Neither the given parameters nor the example could be run: {e}"),
-            error: e.kind().to_owned(),
+            error: Some(e.kind().to_owned()),
         }))
     }
     /// Logs the cause and answers without it.

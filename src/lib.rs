@@ -2,6 +2,7 @@
 //! them in the sandbox for the AR app. `startup` builds the app from `settings`.
 pub mod api;
 pub mod argorithm_config;
+pub mod auth;
 pub mod error;
 pub mod raw_json;
 pub mod runner;

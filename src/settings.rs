@@ -27,6 +27,49 @@ pub struct Settings {
     pub sandbox: Limits,
     /// How long a run waits for a free sandbox slot before the server answers 503.
     pub queue_wait: Duration,
+    /// Present when AUTH=ENABLED.
+    pub auth: Option<AuthSettings>,
+    pub bcrypt_cost: u32,
+}
+
+#[derive(Clone)]
+pub struct AuthSettings {
+    pub secret_key: String,
+    pub admin_password: String,
+    pub token_ttl: Duration,
+}
+
+impl std::fmt::Debug for AuthSettings {
+    // Secrets stay out of logs and panics.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings").field("token_ttl", &self.token_ttl).finish_non_exhaustive()
+    }
+}
+
+/// The smallest SECRET_KEY accepted: HS256 wants at least 256 bits of key.
+pub const MIN_SECRET_KEY_BYTES: usize = 32;
+
+/// Checks an email the way every account route does; returns it lower-cased.
+pub fn normalize_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(email)
+}
+
+/// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
+pub fn check_password(password: &str) -> Result<(), String> {
+    match password.len() {
+        0..=7 => Err("the password must be at least 8 bytes long".into()),
+        8..=72 => Ok(()),
+        _ => Err("the password must be at most 72 bytes long (bcrypt's limit)".into()),
+    }
 }
 
 /// (name, default, meaning), printed by `--help` and checked by tests against the README.
@@ -35,10 +78,12 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("PORT", "8000", "port to listen on (0 picks a free one)"),
     ("STORAGE_FOLDER", "$XDG_DATA_HOME/argorithm-server, else ~/.local/share/argorithm-server", "folder of the SQLite file (argorithm.db) and server.log"),
     ("DATABASE", "SQLITE", "storage backend: SQLITE (embedded) or MONGO (not available yet)"),
-    ("AUTH", "DISABLED", "ENABLED requires accounts and tokens (not available yet); DISABLED lets anyone act as the admin"),
-    ("SECRET_KEY", "", "key that signs tokens (used with AUTH=ENABLED)"),
+    ("AUTH", "DISABLED", "ENABLED requires accounts and tokens; DISABLED lets anyone act as the admin"),
+    ("SECRET_KEY", "", "key that signs tokens, at least 32 bytes (required with AUTH=ENABLED)"),
     ("ADMIN_EMAIL", "admin@argorithm.local", "the admin account; with AUTH=DISABLED every action is taken as this email"),
-    ("ADMIN_PASSWORD", "", "the admin account's password (used with AUTH=ENABLED)"),
+    ("ADMIN_PASSWORD", "", "the admin account's password, 8 to 72 bytes (required with AUTH=ENABLED)"),
+    ("TOKEN_EXPIRY_MINUTES", "1440", "how long a login token is valid"),
+    ("BCRYPT_COST", "12", "bcrypt work factor for passwords (4 to 31)"),
     ("DB_ENDPOINT", "localhost", "MongoDB host, or a full mongodb:// or mongodb+srv:// URI (used with DATABASE=MONGO)"),
     ("DB_PORT", "27017", "MongoDB port (used with DATABASE=MONGO)"),
     ("DB_USERNAME", "", "MongoDB user (used with DATABASE=MONGO)"),
@@ -140,8 +185,28 @@ impl Settings {
         if database == DatabaseKind::Mongo {
             return Err(SettingsError("DATABASE=MONGO is not available in this version; use SQLITE".into()));
         }
-        if auth_enabled {
-            return Err(SettingsError("AUTH=ENABLED is not available in this version; use DISABLED".into()));
+        let admin_email = match env.get("ADMIN_EMAIL") {
+            None => "admin@argorithm.local".to_owned(),
+            Some(e) => normalize_email(e).ok_or_else(|| SettingsError(format!("ADMIN_EMAIL={e:?} is not an email address")))?,
+        };
+        let auth = if auth_enabled {
+            let secret_key = env.get("SECRET_KEY").unwrap_or_default().to_owned();
+            if secret_key.len() < MIN_SECRET_KEY_BYTES {
+                return Err(SettingsError(format!(
+                    "AUTH=ENABLED needs SECRET_KEY of at least {MIN_SECRET_KEY_BYTES} bytes (it is {})",
+                    secret_key.len()
+                )));
+            }
+            let admin_password = env.get("ADMIN_PASSWORD").unwrap_or_default().to_owned();
+            check_password(&admin_password).map_err(|e| SettingsError(format!("ADMIN_PASSWORD: {e} (AUTH=ENABLED needs it)")))?;
+            let minutes = env.positive("TOKEN_EXPIRY_MINUTES", 1440)?;
+            Some(AuthSettings { secret_key, admin_password, token_ttl: Duration::from_secs(minutes * 60) })
+        } else {
+            None
+        };
+        let bcrypt_cost = env.parse("BCRYPT_COST", 12u32, "a whole number")?;
+        if !(4..=31).contains(&bcrypt_cost) {
+            return Err(SettingsError(format!("BCRYPT_COST={bcrypt_cost} must be between 4 and 31")));
         }
         if caching_enabled {
             return Err(SettingsError("CACHING=ENABLED is not available in this version; use DISABLED".into()));
@@ -165,10 +230,12 @@ impl Settings {
             auth_enabled,
             caching_enabled,
             metrics_token: env.get("METRICS_TOKEN").map(str::to_owned),
-            admin_email: env.get("ADMIN_EMAIL").unwrap_or("admin@argorithm.local").to_lowercase(),
+            admin_email,
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,
             sandbox,
             queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
+            auth,
+            bcrypt_cost,
         })
     }
 }
@@ -209,8 +276,37 @@ mod tests {
 
     #[test]
     fn modes_that_are_not_built_yet_are_refused_not_ignored() {
-        assert!(with(&[("AUTH", "ENABLED")]).unwrap_err().0.contains("AUTH=ENABLED"));
         assert!(with(&[("CACHING", "enabled")]).unwrap_err().0.contains("CACHING=ENABLED"));
+        assert!(with(&[("DATABASE", "MONGO")]).unwrap_err().0.contains("DATABASE=MONGO"));
+    }
+
+    #[test]
+    fn auth_without_a_long_secret_key_is_refused() {
+        let e = with(&[("AUTH", "ENABLED"), ("ADMIN_PASSWORD", "password1")]).unwrap_err();
+        assert!(e.0.contains("SECRET_KEY"), "{e}");
+        let e = with(&[("AUTH", "ENABLED"), ("SECRET_KEY", "short"), ("ADMIN_PASSWORD", "password1")]).unwrap_err();
+        assert!(e.0.contains("at least 32 bytes"), "{e}");
+    }
+
+    #[test]
+    fn auth_needs_an_admin_password_bcrypt_can_hold() {
+        let key = "k".repeat(40);
+        let e = with(&[("AUTH", "ENABLED"), ("SECRET_KEY", &key)]).unwrap_err();
+        assert!(e.0.contains("ADMIN_PASSWORD"), "{e}");
+        let long = "p".repeat(73);
+        let e = with(&[("AUTH", "ENABLED"), ("SECRET_KEY", &key), ("ADMIN_PASSWORD", &long)]).unwrap_err();
+        assert!(e.0.contains("72 bytes"), "{e}");
+        let s = with(&[("AUTH", "ENABLED"), ("SECRET_KEY", &key), ("ADMIN_PASSWORD", "password1"), ("ADMIN_EMAIL", "Root@Example.org")]).unwrap();
+        assert_eq!(s.admin_email, "root@example.org");
+        assert!(s.auth.is_some());
+    }
+
+    #[test]
+    fn emails_are_checked_and_lower_cased() {
+        assert_eq!(normalize_email(" Ann@Example.COM "), Some("ann@example.com".into()));
+        for bad in ["ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@example.com."] {
+            assert_eq!(normalize_email(bad), None, "{bad}");
+        }
     }
 
     #[test]

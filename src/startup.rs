@@ -9,7 +9,7 @@ use poem::{get, EndpointExt, Route, Server};
 use sandbox::Sandbox;
 use std::sync::Arc;
 use storage_backends::sqlite::SqliteStorage;
-use storage_backends::Storage;
+use storage_backends::{AccountKind, NewAccount, Storage, StorageError};
 
 pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
@@ -30,6 +30,32 @@ async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
     }
 }
 
+/// With AUTH=ENABLED the ADMIN_EMAIL account exists as an admin programmer and as a user.
+/// Existing accounts keep their passwords, so starting again changes nothing.
+async fn ensure_admin(settings: &Settings, storage: &dyn Storage) -> anyhow::Result<()> {
+    let Some(auth) = &settings.auth else { return Ok(()) };
+    let email = &settings.admin_email;
+    for kind in [AccountKind::Programmer, AccountKind::User] {
+        if storage.get_account(kind, email).await.map_err(|e| anyhow::anyhow!("{e}"))?.is_some() {
+            continue;
+        }
+        let (password, cost) = (auth.admin_password.clone(), settings.bcrypt_cost);
+        let password_hash = tokio::task::spawn_blocking(move || bcrypt::hash(password, cost)).await??;
+        let new = NewAccount {
+            email: email.clone(),
+            password_hash,
+            public_id: uuid::Uuid::new_v4().to_string(),
+            is_admin: kind == AccountKind::Programmer,
+        };
+        match storage.create_account(kind, new).await {
+            Ok(()) | Err(StorageError::Conflict) => {}
+            Err(e) => anyhow::bail!("cannot create the admin account: {e}"),
+        }
+    }
+    storage.set_admin(email, true).await.map_err(|e| anyhow::anyhow!("cannot make {email} an admin: {e}"))?;
+    Ok(())
+}
+
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     let max_body = state.settings.max_upload_bytes;
     Route::new()
@@ -45,6 +71,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let storage = open_storage(&settings).await?;
+        ensure_admin(&settings, storage.as_ref()).await?;
         let sandbox = Arc::new(Sandbox::new(settings.sandbox.clone()).context("cannot start the sandbox")?);
         let runner = Runner::new(sandbox, settings.queue_wait);
         let addr = (settings.host, settings.port);

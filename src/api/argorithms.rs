@@ -1,5 +1,6 @@
 use super::{ApiTags, AppState};
 use crate::argorithm_config::{parse_config, ArgorithmConfig};
+use crate::auth::{may_change, require, Auth};
 use crate::error::{ApiError, Detail};
 use poem::web::Data;
 use poem_openapi::param::Path;
@@ -8,7 +9,7 @@ use poem_openapi::types::multipart::Upload;
 use poem_openapi::{Multipart, Object, OpenApi};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use storage_backends::{ArgorithmRecord, NewArgorithm};
+use storage_backends::{AccountKind, ArgorithmRecord, NewArgorithm};
 
 /// An ARgorithm as the legacy clients read it (never with its module bytes).
 #[derive(Object)]
@@ -66,7 +67,7 @@ fn base_name(name: &str) -> &str {
 }
 
 /// Reads and checks an upload; the module is compiled, which validates it against the ABI.
-async fn read_upload(state: &AppState, form: UploadForm) -> Result<NewArgorithm, ApiError> {
+async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> Result<NewArgorithm, ApiError> {
     let limit = state.settings.max_upload_bytes;
     let uploaded_name = form.file.file_name().map(base_name).unwrap_or_default().to_owned();
     let data = form.data.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the data part: {e}")))?;
@@ -92,7 +93,7 @@ async fn read_upload(state: &AppState, form: UploadForm) -> Result<NewArgorithm,
     state.runner.compile(file.clone(), config.function.clone()).await?;
     Ok(NewArgorithm {
         argorithm_id: config.argorithm_id,
-        maintainer: state.settings.admin_email.clone(),
+        maintainer,
         filename: config.file,
         function: config.function,
         description: config.description,
@@ -101,6 +102,15 @@ async fn read_upload(state: &AppState, form: UploadForm) -> Result<NewArgorithm,
         module_hash,
         module: Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()),
     })
+}
+
+async fn existing(state: &AppState, id: &str) -> Result<ArgorithmRecord, ApiError> {
+    state
+        .storage
+        .get_argorithm(id)
+        .await
+        .map_err(|e| ApiError::from_storage(e, "argorithm"))?
+        .ok_or_else(|| ApiError::not_found("argorithm not found"))
 }
 
 pub struct ArgorithmsApi;
@@ -125,30 +135,38 @@ impl ArgorithmsApi {
         record.map(|r| Json(r.into())).ok_or_else(|| ApiError::not_found("no such argorithm"))
     }
 
-    /// Publishes a new ARgorithm: the module and its config in one multipart request.
+    /// Publishes a new ARgorithm: the module and its config in one multipart request. The
+    /// caller's programmer account becomes its maintainer.
     #[oai(path = "/argorithms/insert", method = "post", operation_id = "insert_argorithm")]
-    async fn insert(&self, state: Data<&Arc<AppState>>, form: UploadForm) -> Result<Json<Detail>, ApiError> {
-        let new = read_upload(&state, form).await?;
+    async fn insert(&self, state: Data<&Arc<AppState>>, auth: Auth, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+        let who = require(&state, &auth, AccountKind::Programmer).await?;
+        let new = read_upload(&state, form, who.email).await?;
         let id = new.argorithm_id.clone();
         state.storage.insert_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         tracing::info!(argorithm_id = %id, "argorithm inserted");
         Ok(done(format!("argorithm {id} inserted")))
     }
 
-    /// Replaces an ARgorithm's module and config.
+    /// Replaces an ARgorithm's module and config; its maintainer or an admin only.
     #[oai(path = "/argorithms/update", method = "post", operation_id = "update_argorithm")]
-    async fn update(&self, state: Data<&Arc<AppState>>, form: UploadForm) -> Result<Json<Detail>, ApiError> {
-        let new = read_upload(&state, form).await?;
+    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+        let who = require(&state, &auth, AccountKind::Programmer).await?;
+        let mut new = read_upload(&state, form, who.email.clone()).await?;
+        let current = existing(&state, &new.argorithm_id).await?;
+        may_change(&who, &current.maintainer)?;
+        new.maintainer = current.maintainer;
         let id = new.argorithm_id.clone();
         state.storage.update_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         tracing::info!(argorithm_id = %id, "argorithm updated");
         Ok(done(format!("argorithm {id} updated")))
     }
 
-    /// Deletes an ARgorithm.
+    /// Deletes an ARgorithm; its maintainer or an admin only.
     #[oai(path = "/argorithms/delete", method = "post", operation_id = "delete_argorithm")]
-    async fn delete(&self, state: Data<&Arc<AppState>>, req: Json<DeleteRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<DeleteRequest>) -> Result<Json<Detail>, ApiError> {
+        let who = require(&state, &auth, AccountKind::Programmer).await?;
         let id = &req.argorithm_id;
+        may_change(&who, &existing(&state, id).await?.maintainer)?;
         state.storage.delete_argorithm(id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         tracing::info!(argorithm_id = %id, "argorithm deleted");
         Ok(done(format!("argorithm {id} deleted")))

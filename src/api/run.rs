@@ -1,5 +1,6 @@
 use super::{ApiTags, AppState};
 use crate::argorithm_config::parameters_fit;
+use crate::auth::{require, Auth};
 use crate::error::ApiError;
 use crate::raw_json::RawJson;
 use poem::web::Data;
@@ -7,6 +8,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use sandbox::{RunError, Trace};
 use std::sync::Arc;
+use storage_backends::AccountKind;
 
 /// What the legacy clients post to run an ARgorithm.
 #[derive(Object)]
@@ -68,7 +70,8 @@ impl RunApi {
     /// Runs an ARgorithm with the given parameters, or with its example when they cannot be
     /// used, and answers the state trace.
     #[oai(path = "/argorithms/run", method = "post", operation_id = "run_argorithm")]
-    async fn run(&self, state: Data<&Arc<AppState>>, req: Json<RunRequest>) -> Result<RunResponse, ApiError> {
+    async fn run(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<RunRequest>) -> Result<RunResponse, ApiError> {
+        require(&state, &auth, AccountKind::User).await?;
         let _ = &req.user;
         let record = state
             .storage

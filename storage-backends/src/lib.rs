@@ -8,7 +8,7 @@ mod model;
 pub mod sqlite;
 
 pub use error::StorageError;
-pub use model::{ArgorithmRecord, ModuleBlob, NewArgorithm};
+pub use model::{Account, AccountKind, ArgorithmRecord, ModuleBlob, NewAccount, NewArgorithm};
 
 use async_trait::async_trait;
 
@@ -27,6 +27,19 @@ pub trait Storage: Send + Sync + 'static {
     async fn list_argorithms(&self) -> Result<Vec<ArgorithmRecord>, StorageError>;
     /// The module bytes and their hash.
     async fn get_module(&self, argorithm_id: &str) -> Result<Option<ModuleBlob>, StorageError>;
+    /// Creates one account; `Conflict` if the email already has an account of that kind.
+    async fn create_account(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError>;
+    /// Creates a programmer account and, unless the email already has one, a user account, in
+    /// one transaction; `Conflict` if the programmer account exists.
+    async fn register_programmer(&self, new: NewAccount) -> Result<(), StorageError>;
+    async fn get_account(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError>;
+    /// Grants or revokes admin rights of a programmer account; `NotFound` without one.
+    async fn set_admin(&self, email: &str, is_admin: bool) -> Result<(), StorageError>;
+    /// Blacklists (and so strips admin rights from) or whitelists every account of the email;
+    /// `NotFound` if it has none.
+    async fn set_blacklisted(&self, email: &str, blacklisted: bool) -> Result<(), StorageError>;
+    /// `NotFound` if there is no such account.
+    async fn delete_account(&self, kind: AccountKind, email: &str) -> Result<(), StorageError>;
     /// A short name for logs and the start-up banner.
     fn describe(&self) -> String;
 }

@@ -34,6 +34,45 @@ pub struct NewArgorithm {
     pub module: Vec<u8>,
 }
 
+/// Programmers publish ARgorithms; users run them. One email may hold one account of each kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountKind {
+    Programmer,
+    User,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Programmer => "programmer",
+            AccountKind::User => "user",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub kind: AccountKind,
+    /// Lower-cased.
+    pub email: String,
+    pub password_hash: String,
+    /// An opaque id that can be shown without revealing the email.
+    pub public_id: String,
+    pub is_admin: bool,
+    pub blacklisted: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// Lower-cased by the caller.
+    pub email: String,
+    pub password_hash: String,
+    pub public_id: String,
+    pub is_admin: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleBlob {
     pub hash: String,
