@@ -63,6 +63,25 @@ pub async fn spawn_app_in(folder: &Path, extra: &[(&str, &str)]) -> TestApp {
     TestApp { address, client: reqwest::Client::new(), folder: folder.to_owned(), _temp: None, server }
 }
 
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "AdminPass1";
+pub const SECRET_KEY: &str = "test-secret-key-that-is-long-enough-for-hs256";
+
+/// The settings of a server with AUTH=ENABLED (cheap bcrypt, so tests stay fast).
+pub fn auth_vars() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("AUTH", "ENABLED"),
+        ("SECRET_KEY", SECRET_KEY),
+        ("ADMIN_EMAIL", ADMIN_EMAIL),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("BCRYPT_COST", "4"),
+    ]
+}
+
+pub async fn spawn_auth_app() -> TestApp {
+    spawn_app_with(&auth_vars()).await
+}
+
 async fn answer(res: reqwest::Response) -> Answer {
     let status = res.status().as_u16();
     let headers = res.headers().clone();
@@ -86,9 +105,81 @@ pub fn config_with(name: &str, changes: Value) -> Vec<u8> {
     config.to_string().into_bytes()
 }
 
+/// Requests made with a bearer token.
+pub struct As<'a> {
+    app: &'a TestApp,
+    token: String,
+}
+
+impl As<'_> {
+    pub async fn post_json(&self, path: &str, body: Value) -> Answer {
+        let rb = self.app.client.post(self.app.url(path)).bearer_auth(&self.token).json(&body);
+        answer(rb.send().await.unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let rb = self.app.client.post(self.app.url(path)).bearer_auth(&self.token).form(fields);
+        answer(rb.send().await.unwrap()).await
+    }
+
+    pub async fn insert_example(&self, name: &str) -> Answer {
+        let form = upload_form(&format!("{name}.wasm"), guest_wasm(name), &example_config(name));
+        let rb = self.app.client.post(self.app.url("/argorithms/insert")).bearer_auth(&self.token).multipart(form);
+        answer(rb.send().await.unwrap()).await
+    }
+
+    pub async fn update(&self, name: &str, config: &[u8]) -> Answer {
+        let form = upload_form(&format!("{name}.wasm"), guest_wasm(name), config);
+        let rb = self.app.client.post(self.app.url("/argorithms/update")).bearer_auth(&self.token).multipart(form);
+        answer(rb.send().await.unwrap()).await
+    }
+
+    pub async fn delete(&self, id: &str) -> Answer {
+        self.post_json("/argorithms/delete", json!({ "argorithmID": id })).await
+    }
+
+    pub async fn run(&self, id: &str, parameters: Value) -> Answer {
+        self.post_json("/argorithms/run", json!({ "argorithmID": id, "parameters": parameters })).await
+    }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    pub fn with_token(&self, token: &str) -> As<'_> {
+        As { app: self, token: token.to_owned() }
+    }
+
+    pub async fn register_programmer(&self, email: &str, password: &str) -> Answer {
+        self.post_form("/programmers/register", &[("username", email), ("password", password)]).await
+    }
+
+    pub async fn register_user(&self, email: &str, password: &str) -> Answer {
+        self.post_form("/users/register", &[("username", email), ("password", password)]).await
+    }
+
+    pub async fn login_programmer(&self, email: &str, password: &str) -> Answer {
+        self.post_form("/programmers/login", &[("username", email), ("password", password)]).await
+    }
+
+    pub async fn login_user(&self, email: &str, password: &str) -> Answer {
+        self.post_form("/users/login", &[("username", email), ("password", password)]).await
+    }
+
+    /// Registers a programmer (with a user account) and returns its token.
+    pub async fn programmer_token(&self, email: &str) -> String {
+        assert_eq!(self.register_programmer(email, "Password1").await.status, 200);
+        let res = self.login_programmer(email, "Password1").await;
+        assert_eq!(res.status, 200, "{:?}", res.body);
+        res.body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        let res = self.login_programmer(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(res.status, 200, "{:?}", res.body);
+        res.body["access_token"].as_str().unwrap().to_owned()
     }
 
     pub async fn get(&self, path: &str) -> Answer {
