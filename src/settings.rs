@@ -310,6 +310,14 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_documents_every_variable() {
+        let readme = include_str!("../README.md");
+        for (name, _, _) in VARIABLES {
+            assert!(readme.contains(&format!("`{name}`")), "{name} missing from README.md");
+        }
+    }
+
+    #[test]
     fn help_lists_every_variable() {
         let help = help_text();
         for (name, _, _) in VARIABLES {

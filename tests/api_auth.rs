@@ -244,3 +244,18 @@ async fn the_document_declares_which_operations_need_a_token() {
         assert!(op.get("security").is_none(), "{path} is public");
     }
 }
+
+#[tokio::test]
+async fn swagger_uis_password_flow_logs_in_and_its_token_runs_an_argorithm() {
+    let app = spawn_auth_app().await;
+    let admin = app.admin_token().await;
+    app.with_token(&admin).insert_example("fibonacci").await;
+    app.register_user("lee@example.com", "Password1").await;
+    // What Swagger UI's Authorize dialog posts for an OAuth2 password flow.
+    let fields = [("grant_type", "password"), ("username", "lee@example.com"), ("password", "Password1"), ("scope", ""), ("client_id", "")];
+    let login = app.post_form("/users/login", &fields).await;
+    assert_eq!(login.status, 200, "{:?}", login.body);
+    let token = login.body["access_token"].as_str().unwrap();
+    let run = app.with_token(token).run("fibonacci", json!({"n": 3})).await;
+    assert_eq!(run.body["status"], "run_parameters");
+}

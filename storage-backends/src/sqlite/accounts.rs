@@ -1,6 +1,6 @@
 //! Accounts in SQLite. The trait impl in `mod.rs` delegates here.
 use super::account_entity::{ActiveModel, Column, Entity, Model};
-use super::{classify, SqliteStorage};
+use super::{classify, found, SqliteStorage};
 use crate::model::now;
 use crate::{Account, AccountKind, NewAccount, StorageError};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -77,10 +77,7 @@ impl SqliteStorage {
             .exec(&self.db)
             .await
             .map_err(classify)?;
-        if result.rows_affected == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        found(result.rows_affected)
     }
 
     pub(super) async fn set_blacklisted_impl(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
@@ -89,10 +86,7 @@ impl SqliteStorage {
             update = update.col_expr(Column::IsAdmin, Expr::value(false));
         }
         let result = update.filter(Column::Email.eq(email)).exec(&self.db).await.map_err(classify)?;
-        if result.rows_affected == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        found(result.rows_affected)
     }
 
     pub(super) async fn delete_account_impl(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
@@ -102,9 +96,6 @@ impl SqliteStorage {
             .exec(&self.db)
             .await
             .map_err(classify)?;
-        if result.rows_affected == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        found(result.rows_affected)
     }
 }

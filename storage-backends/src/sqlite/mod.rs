@@ -42,6 +42,14 @@ pub(crate) fn classify(e: DbErr) -> StorageError {
     }
 }
 
+/// Writes that name a row which does not exist change nothing: that is a `NotFound`.
+pub(crate) fn found(rows_affected: u64) -> Result<(), StorageError> {
+    if rows_affected == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
+}
+
 fn unavailable(e: DbErr) -> StorageError {
     StorageError::Unavailable(e.to_string())
 }
@@ -135,18 +143,12 @@ impl Storage for SqliteStorage {
             .exec(&self.db)
             .await
             .map_err(classify)?;
-        if result.rows_affected == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        found(result.rows_affected)
     }
 
     async fn delete_argorithm(&self, argorithm_id: &str) -> Result<(), StorageError> {
         let result = Entity::delete_by_id(argorithm_id.to_owned()).exec(&self.db).await.map_err(classify)?;
-        if result.rows_affected == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        found(result.rows_affected)
     }
 
     async fn get_argorithm(&self, argorithm_id: &str) -> Result<Option<ArgorithmRecord>, StorageError> {
