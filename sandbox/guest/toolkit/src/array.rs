@@ -28,10 +28,10 @@ impl<const N: usize> From<[usize; N]> for Idx {
 }
 
 impl Idx {
-    fn json(&self) -> String {
+    fn write(&self, out: &mut String) {
         match self.0.as_slice() {
-            [one] => one.to_string(),
-            many => serde_json::to_string(many).expect("indices serialize"),
+            [one] => json(out, one),
+            many => json(out, many),
         }
     }
 
@@ -144,7 +144,7 @@ impl<T: Serialize + Clone> Array<T> {
     pub fn get(&self, idx: impl Into<Idx>) -> Result<T> {
         let idx = idx.into();
         let at = self.offset(&idx)?;
-        self.def().raw("index", &idx.json()).emit("array_iter", "");
+        self.def().with("index", |o| idx.write(o)).emit("array_iter", "");
         Ok(self.data[at].clone())
     }
 
@@ -155,7 +155,7 @@ impl<T: Serialize + Clone> Array<T> {
         let last = std::mem::replace(&mut self.data[at], value);
         let comments = format!("Writing {} at index {}", py_str(&self.data[at]), idx.py());
         self.def()
-            .raw("index", &idx.json())
+            .with("index", |o| idx.write(o))
             .field("value", &self.data[at])
             .field("last_value", &last)
             .emit("array_iter", &comments);
@@ -167,7 +167,7 @@ impl<T: Serialize + Clone> Array<T> {
         let (i, j) = (i.into(), j.into());
         let (a, b) = (self.offset(&i)?, self.offset(&j)?);
         self.data.swap(a, b);
-        self.def().raw("index1", &i.json()).raw("index2", &j.json()).emit("array_swap", comments);
+        self.def().with("index1", |o| i.write(o)).with("index2", |o| j.write(o)).emit("array_swap", comments);
         Ok(())
     }
 
@@ -181,7 +181,7 @@ impl<T: Serialize + Clone> Array<T> {
     ) -> Result<R> {
         let (i, j) = (i.into(), j.into());
         let (a, b) = (self.offset(&i)?, self.offset(&j)?);
-        self.def().raw("index1", &i.json()).raw("index2", &j.json()).emit("array_compare", comments);
+        self.def().with("index1", |o| i.write(o)).with("index2", |o| j.write(o)).emit("array_compare", comments);
         Ok(f(&self.data[a], &self.data[b]))
     }
 
@@ -195,7 +195,7 @@ impl<T: Serialize + Clone> Array<T> {
                 rest /= size;
             }
             let idx = Idx(idx);
-            self.def().raw("index", &idx.json()).emit("array_iter", "");
+            self.def().with("index", |o| idx.write(o)).emit("array_iter", "");
             self.data[flat].clone()
         })
     }

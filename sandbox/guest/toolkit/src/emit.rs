@@ -69,6 +69,7 @@ thread_local! {
     /// One buffer reused by every state: a run emits thousands, and allocating each one in
     /// wasm costs more than building it.
     static SPARE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static PREFIX: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Builds a `state_def` object in the key order the Python toolkit uses, then the whole state
@@ -105,16 +106,15 @@ impl Def {
         self
     }
 
-    pub fn raw(self, key: &str, json_text: &str) -> Self {
-        self.with(key, |out| out.push_str(json_text))
-    }
-
     pub fn emit(mut self, state_type: &str, comments: &str) {
-        let mut prefix = String::with_capacity(48);
-        prefix.push_str("{\"state_type\":");
-        json(&mut prefix, state_type);
-        prefix.push_str(",\"state_def\":");
-        self.text.insert_str(0, &prefix);
+        PREFIX.with(|p| {
+            let mut prefix = p.borrow_mut();
+            prefix.clear();
+            prefix.push_str("{\"state_type\":");
+            json(&mut prefix, state_type);
+            prefix.push_str(",\"state_def\":");
+            self.text.insert_str(0, &prefix);
+        });
         self.text.push_str("},\"comments\":");
         json(&mut self.text, comments);
         self.text.push('}');
