@@ -59,21 +59,28 @@ fn main() {
     client_rt.block_on(async move {
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
-        let form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::bytes(guest_wasm("bubblesort")).file_name("bubblesort.wasm"))
-            .part("data", reqwest::multipart::Part::bytes(example_config("bubblesort")).file_name("data"));
-        let res = client.post(format!("{base}/argorithms/insert")).multipart(form).send().await.unwrap();
-        assert!(res.status().is_success());
+        for name in ["bubblesort", "fibonacci"] {
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(guest_wasm(name)).file_name(format!("{name}.wasm")))
+                .part("data", reqwest::multipart::Part::bytes(example_config(name)).file_name("data"));
+            let res = client.post(format!("{base}/argorithms/insert")).multipart(form).send().await.unwrap();
+            assert!(res.status().is_success());
+        }
         let body = serde_json::json!({"argorithmID": "bubblesort", "parameters": {"array": [9, 3, 7, 1, 8, 2, 6, 4, 10, 5]}});
 
         let info_url = format!("{base}/argorithm");
         let baseline = load(&client, move |c| c.get(&info_url), seconds).await;
         let run_url = format!("{base}/argorithms/run");
+        let tiny_url = run_url.clone();
         let run = load(&client, move |c| c.post(&run_url).json(&body), seconds).await;
+        // The same path with a two-state trace separates the fixed cost from the trace's.
+        let tiny_body = serde_json::json!({"argorithmID": "fibonacci", "parameters": {"n": 1}});
+        let tiny = load(&client, move |c| c.post(&tiny_url).json(&tiny_body), seconds).await;
         println!("{CLIENTS} keep-alive clients, {seconds} s per endpoint, server and clients on this machine");
         println!("GET /argorithm (baseline)         {baseline:>9.0} req/s");
         println!("POST /argorithms/run (bubblesort) {run:>9.0} req/s");
-        println!("run / baseline: {:.2}", run / baseline);
+        println!("POST /argorithms/run (fibonacci n=1, 2 states) {tiny:>9.0} req/s");
+        println!("run / baseline: {:.2}; two-state run / baseline: {:.2}", run / baseline, tiny / baseline);
     });
     drop(server_rt);
 }

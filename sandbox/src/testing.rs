@@ -17,7 +17,9 @@ pub fn wasm_dir() -> &'static Path {
         let guest = guest_dir();
         let target = guest.join("target");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        // Run from the guest folder so its `.cargo/config.toml` (the guests' link flags) applies.
         let out = Command::new(cargo)
+            .current_dir(&guest)
             .args(["build", "--release", "--target", "wasm32-unknown-unknown", "--manifest-path"])
             .arg(guest.join("Cargo.toml"))
             .arg("--target-dir")
