@@ -7,7 +7,6 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{Multipart, Object, OpenApi};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use storage_backends::{AccountKind, ArgorithmRecord, NewArgorithm};
 
@@ -88,9 +87,9 @@ async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> 
             config.file, uploaded_name
         )));
     }
-    let module_hash = hex::encode(Sha256::digest(&file));
     let file = Arc::new(file);
-    state.runner.compile(file.clone(), config.function.clone()).await?;
+    // Compiling hashes the bytes (off the async threads); the record keeps that hash.
+    let module_hash = state.runner.compile(file.clone(), config.function.clone()).await?.hash_hex();
     Ok(NewArgorithm {
         argorithm_id: config.argorithm_id,
         maintainer,
