@@ -90,6 +90,7 @@ impl ApiError {
         ApiError::TooLarge(detail(s))
     }
     pub fn busy(s: impl Into<String>, retry_after_secs: u32) -> Self {
+        crate::metrics::exception("busy");
         ApiError::Unavailable(detail(s), Some(retry_after_secs))
     }
     pub fn run_failed(e: &sandbox::RunError) -> Self {
@@ -101,6 +102,7 @@ impl ApiError {
     /// Logs the cause and answers without it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
+        crate::metrics::exception("internal");
         ApiError::Internal(detail("internal error; the cause is in the server log"))
     }
 
@@ -111,9 +113,14 @@ impl ApiError {
             StorageError::NotFound => Self::not_found(format!("{what} not found")),
             StorageError::Unavailable(cause) => {
                 tracing::error!(%cause, "storage unavailable");
+                crate::metrics::database_error("unavailable");
+                crate::metrics::exception("storage_unavailable");
                 ApiError::Unavailable(detail("storage is unavailable; try again shortly"), Some(5))
             }
-            StorageError::Corrupt(cause) => Self::internal(cause),
+            StorageError::Corrupt(cause) => {
+                crate::metrics::database_error("corrupt");
+                Self::internal(cause)
+            }
         }
     }
 }

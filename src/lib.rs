@@ -3,7 +3,9 @@
 pub mod api;
 pub mod argorithm_config;
 pub mod auth;
+pub mod cache;
 pub mod error;
+pub mod metrics;
 pub mod raw_json;
 pub mod runner;
 pub mod settings;

@@ -1,5 +1,6 @@
 //! Every setting, read from the environment in one place. A bad value stops the server at
 //! start with one line naming the variable; it never starts half-configured.
+use crate::cache::CacheSettings;
 use sandbox::Limits;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -30,6 +31,47 @@ pub struct Settings {
     /// Present when AUTH=ENABLED.
     pub auth: Option<AuthSettings>,
     pub bcrypt_cost: u32,
+    /// Present when CACHING=ENABLED.
+    pub cache: Option<CacheSettings>,
+    /// Present when DATABASE=MONGO.
+    pub mongo: Option<MongoSettings>,
+}
+
+#[derive(Clone)]
+pub struct MongoSettings {
+    /// A `mongodb://` or `mongodb+srv://` URI, credentials included.
+    pub uri: String,
+    pub database: String,
+    /// How long start-up keeps retrying an unreachable server before giving up.
+    pub start_timeout: Duration,
+    /// How long one operation waits for a reachable server before the request gets a 503.
+    pub operation_timeout: Duration,
+}
+
+impl std::fmt::Debug for MongoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MongoSettings").field("database", &self.database).finish_non_exhaustive()
+    }
+}
+
+impl MongoSettings {
+    /// The URI without its credentials, for logs and the banner.
+    pub fn redacted_uri(&self) -> String {
+        match (self.uri.split_once("://"), self.uri.rfind('@')) {
+            (Some((scheme, _)), Some(at)) => format!("{scheme}://***@{}", &self.uri[at + 1..]),
+            _ => self.uri.clone(),
+        }
+    }
+}
+
+/// Percent-encodes everything but unreserved characters, for credentials inside URLs.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Clone)]
@@ -77,7 +119,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("HOST", "0.0.0.0", "address to listen on"),
     ("PORT", "8000", "port to listen on (0 picks a free one)"),
     ("STORAGE_FOLDER", "$XDG_DATA_HOME/argorithm-server, else ~/.local/share/argorithm-server", "folder of the SQLite file (argorithm.db) and server.log"),
-    ("DATABASE", "SQLITE", "storage backend: SQLITE (embedded) or MONGO (not available yet)"),
+    ("DATABASE", "SQLITE", "storage backend: SQLITE (embedded) or MONGO (shared by several replicas)"),
     ("AUTH", "DISABLED", "ENABLED requires accounts and tokens; DISABLED lets anyone act as the admin"),
     ("SECRET_KEY", "", "key that signs tokens, at least 32 bytes (required with AUTH=ENABLED)"),
     ("ADMIN_EMAIL", "admin@argorithm.local", "the admin account; with AUTH=DISABLED every action is taken as this email"),
@@ -88,10 +130,15 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("DB_PORT", "27017", "MongoDB port (used with DATABASE=MONGO)"),
     ("DB_USERNAME", "", "MongoDB user (used with DATABASE=MONGO)"),
     ("DB_PASSWORD", "", "MongoDB password (used with DATABASE=MONGO)"),
-    ("CACHING", "DISABLED", "ENABLED caches run results in Redis (not available yet)"),
+    ("DB_NAME", "argorithm", "MongoDB database name (used with DATABASE=MONGO)"),
+    ("DB_START_TIMEOUT_SECONDS", "60", "how long start-up retries an unreachable MongoDB before exiting"),
+    ("DB_TIMEOUT_MS", "3000", "how long a request waits for an unreachable MongoDB before it gets 503"),
+    ("CACHING", "DISABLED", "ENABLED caches run results in Redis"),
     ("REDIS_HOST", "localhost", "Redis host (used with CACHING=ENABLED)"),
     ("REDIS_PORT", "6379", "Redis port (used with CACHING=ENABLED)"),
     ("REDIS_PASSWORD", "", "Redis password (used with CACHING=ENABLED)"),
+    ("REDIS_TIMEOUT_MS", "100", "longest wait for Redis; slower or failed operations run without the cache"),
+    ("CACHE_TTL_SECONDS", "86400", "cached run results expire after this (Redis's LRU may evict them sooner)"),
     ("METRICS_TOKEN", "", "bearer token that protects /metrics; unset leaves it open"),
     ("MAX_UPLOAD_BYTES", "8388608", "largest request body accepted by insert and update (413 above it)"),
     ("SANDBOX_TIMEOUT_MS", "2000", "wall-clock limit of one run"),
@@ -166,6 +213,33 @@ fn default_storage_folder(env: &Env) -> PathBuf {
     }
 }
 
+/// The legacy rule: an endpoint that is already a URI (Atlas) is used as it is; otherwise the
+/// URI is built from host, port and credentials.
+fn mongo_settings(env: &Env) -> Result<MongoSettings, SettingsError> {
+    let endpoint = env.get("DB_ENDPOINT").unwrap_or("localhost");
+    let uri = if endpoint.starts_with("mongodb://") || endpoint.starts_with("mongodb+srv://") {
+        endpoint.to_owned()
+    } else {
+        let port: u16 = env.parse("DB_PORT", 27017, "a port number (0-65535)")?;
+        let credentials = match (env.get("DB_USERNAME"), env.get("DB_PASSWORD")) {
+            (Some(user), password) => format!("{}:{}@", url_encode(user), url_encode(password.unwrap_or(""))),
+            (None, Some(_)) => return Err(SettingsError("DB_PASSWORD is set but DB_USERNAME is not".into())),
+            (None, None) => String::new(),
+        };
+        format!("mongodb://{credentials}{endpoint}:{port}")
+    };
+    let database = env.get("DB_NAME").unwrap_or("argorithm").to_owned();
+    if database.contains(['/', '\\', '.', ' ', '"', '$']) || database.len() > 63 {
+        return Err(SettingsError(format!("DB_NAME={database:?} is not a usable MongoDB database name")));
+    }
+    Ok(MongoSettings {
+        uri,
+        database,
+        start_timeout: Duration::from_secs(env.parse("DB_START_TIMEOUT_SECONDS", 60, "a whole number")?),
+        operation_timeout: Duration::from_millis(env.positive("DB_TIMEOUT_MS", 3000)?),
+    })
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_map(&std::env::vars().collect())
@@ -180,11 +254,6 @@ impl Settings {
         };
         let auth_enabled = env.choice("AUTH", "DISABLED", &["ENABLED", "DISABLED"])? == "ENABLED";
         let caching_enabled = env.choice("CACHING", "DISABLED", &["ENABLED", "DISABLED"])? == "ENABLED";
-        // Refused rather than ignored: a server that silently skips auth or storage the
-        // operator asked for would be worse than one that does not start.
-        if database == DatabaseKind::Mongo {
-            return Err(SettingsError("DATABASE=MONGO is not available in this version; use SQLITE".into()));
-        }
         let admin_email = match env.get("ADMIN_EMAIL") {
             None => "admin@argorithm.local".to_owned(),
             Some(e) => normalize_email(e).ok_or_else(|| SettingsError(format!("ADMIN_EMAIL={e:?} is not an email address")))?,
@@ -208,9 +277,18 @@ impl Settings {
         if !(4..=31).contains(&bcrypt_cost) {
             return Err(SettingsError(format!("BCRYPT_COST={bcrypt_cost} must be between 4 and 31")));
         }
-        if caching_enabled {
-            return Err(SettingsError("CACHING=ENABLED is not available in this version; use DISABLED".into()));
-        }
+        let cache = if caching_enabled {
+            Some(CacheSettings {
+                host: env.get("REDIS_HOST").unwrap_or("localhost").to_owned(),
+                port: env.parse("REDIS_PORT", 6379, "a port number (0-65535)")?,
+                password: env.get("REDIS_PASSWORD").map(str::to_owned),
+                timeout: Duration::from_millis(env.positive("REDIS_TIMEOUT_MS", 100)?),
+                ttl: Duration::from_secs(env.positive("CACHE_TTL_SECONDS", 86400)?),
+            })
+        } else {
+            None
+        };
+        let mongo = if database == DatabaseKind::Mongo { Some(mongo_settings(&env)?) } else { None };
         let sandbox = Limits {
             timeout: Duration::from_millis(env.positive("SANDBOX_TIMEOUT_MS", 2000)?),
             memory_bytes: (env.positive("SANDBOX_MEMORY_MB", 64)? as usize).saturating_mul(1 << 20),
@@ -236,6 +314,8 @@ impl Settings {
             queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
             auth,
             bcrypt_cost,
+            cache,
+            mongo,
         })
     }
 }
@@ -275,9 +355,34 @@ mod tests {
     }
 
     #[test]
-    fn modes_that_are_not_built_yet_are_refused_not_ignored() {
-        assert!(with(&[("CACHING", "enabled")]).unwrap_err().0.contains("CACHING=ENABLED"));
-        assert!(with(&[("DATABASE", "MONGO")]).unwrap_err().0.contains("DATABASE=MONGO"));
+    fn caching_reads_the_redis_variables() {
+        let s = with(&[("CACHING", "enabled"), ("REDIS_HOST", "cache"), ("REDIS_PORT", "6380"), ("REDIS_PASSWORD", "pw")]).unwrap();
+        let c = s.cache.expect("cache settings");
+        assert_eq!((c.host.as_str(), c.port, c.password.as_deref()), ("cache", 6380, Some("pw")));
+        assert_eq!(c.timeout, Duration::from_millis(100));
+        assert!(with(&[]).unwrap().cache.is_none());
+        assert!(with(&[("CACHING", "ENABLED"), ("REDIS_TIMEOUT_MS", "0")]).unwrap_err().0.contains("REDIS_TIMEOUT_MS"));
+    }
+
+    #[test]
+    fn mongo_uri_is_built_from_the_legacy_variables() {
+        let m = with(&[("DATABASE", "MONGO"), ("DB_ENDPOINT", "db"), ("DB_PORT", "27018"), ("DB_USERNAME", "ann"), ("DB_PASSWORD", "p@ss:w/rd")])
+            .unwrap()
+            .mongo
+            .unwrap();
+        assert_eq!(m.uri, "mongodb://ann:p%40ss%3Aw%2Frd@db:27018");
+        assert_eq!(m.redacted_uri(), "mongodb://***@db:27018");
+        assert_eq!(m.database, "argorithm");
+        let m = with(&[("DATABASE", "MONGO")]).unwrap().mongo.unwrap();
+        assert_eq!(m.uri, "mongodb://localhost:27017");
+    }
+
+    #[test]
+    fn a_full_mongo_uri_is_used_as_it_is() {
+        let atlas = "mongodb+srv://u:p@cluster0.example.net/?retryWrites=true";
+        let m = with(&[("DATABASE", "MONGO"), ("DB_ENDPOINT", atlas), ("DB_PORT", "1")]).unwrap().mongo.unwrap();
+        assert_eq!(m.uri, atlas);
+        assert!(with(&[("DATABASE", "MONGO"), ("DB_NAME", "a.b")]).unwrap_err().0.contains("DB_NAME"));
     }
 
     #[test]

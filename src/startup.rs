@@ -1,5 +1,7 @@
 //! Builds the application from settings; `main` and the tests both start it through here.
 use crate::api::{self, AppState};
+use crate::cache::RunCache;
+use crate::metrics::Metrics;
 use crate::runner::Runner;
 use crate::settings::{DatabaseKind, Settings};
 use crate::web;
@@ -8,6 +10,7 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{get, EndpointExt, Route, Server};
 use sandbox::Sandbox;
 use std::sync::Arc;
+use storage_backends::mongo::{MongoOptions, MongoStorage};
 use storage_backends::sqlite::SqliteStorage;
 use storage_backends::{AccountKind, NewAccount, Storage, StorageError};
 
@@ -26,7 +29,18 @@ async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
             let storage = SqliteStorage::open(&path).await.with_context(|| format!("cannot open {}", path.display()))?;
             Ok(Arc::new(storage))
         }
-        DatabaseKind::Mongo => anyhow::bail!("DATABASE=MONGO is not available in this version"),
+        DatabaseKind::Mongo => {
+            let m = settings.mongo.as_ref().context("DATABASE=MONGO without its settings")?;
+            let options = MongoOptions {
+                uri: m.uri.clone(),
+                database: m.database.clone(),
+                operation_timeout: m.operation_timeout,
+                start_timeout: m.start_timeout,
+                display: m.redacted_uri(),
+            };
+            let storage = MongoStorage::connect(options).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(Arc::new(storage))
+        }
     }
 }
 
@@ -58,14 +72,16 @@ async fn ensure_admin(settings: &Settings, storage: &dyn Storage) -> anyhow::Res
 
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     let max_body = state.settings.max_upload_bytes;
+    let metrics = state.metrics.clone();
     Route::new()
         .nest("/", api::service())
         .at("/openapi.json", get(web::openapi_json))
         .at("/docs", get(web::docs_redirect))
         .at("/docs/", get(web::docs_index))
         .at("/docs/*path", get(web::docs_file))
+        .at("/metrics", get(web::metrics_page))
         .data(state)
-        .around(move |ep, req| web::around(ep, req, max_body))
+        .around(move |ep, req| web::around(ep, req, max_body, metrics.clone()))
 }
 
 impl Application {
@@ -84,7 +100,12 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .context("the listener has no address")?;
-        let state = Arc::new(AppState { settings, storage, runner });
+        let metrics = Metrics::new();
+        let cache = match &settings.cache {
+            Some(c) => Some(RunCache::new(c.clone(), metrics.clone()).context("cannot set up the Redis cache")?),
+            None => None,
+        };
+        let state = Arc::new(AppState { settings, storage, runner, metrics, cache });
         Ok(Application { acceptor, port, state })
     }
 
@@ -99,7 +120,10 @@ impl Application {
         vec![
             format!("storage: {}", self.state.storage.describe()),
             format!("auth: {}", onoff(s.auth_enabled)),
-            format!("caching: {}", onoff(s.caching_enabled)),
+            match &self.state.cache {
+                Some(cache) => format!("caching: ENABLED ({})", cache.describe()),
+                None => "caching: DISABLED".to_owned(),
+            },
             format!("metrics: {}", if s.metrics_token.is_some() { "protected by METRICS_TOKEN" } else { "open" }),
             format!("listening on http://{}:{}", s.host, self.port),
         ]

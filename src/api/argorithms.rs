@@ -156,6 +156,9 @@ impl ArgorithmsApi {
         new.maintainer = current.maintainer;
         let id = new.argorithm_id.clone();
         state.storage.update_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        if let Some(cache) = &state.cache {
+            cache.invalidate(&id).await;
+        }
         tracing::info!(argorithm_id = %id, "argorithm updated");
         Ok(done(format!("argorithm {id} updated")))
     }
@@ -167,6 +170,9 @@ impl ArgorithmsApi {
         let id = &req.argorithm_id;
         may_change(&who, &existing(&state, id).await?.maintainer)?;
         state.storage.delete_argorithm(id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        if let Some(cache) = &state.cache {
+            cache.invalidate(id).await;
+        }
         tracing::info!(argorithm_id = %id, "argorithm deleted");
         Ok(done(format!("argorithm {id} deleted")))
     }

@@ -4,6 +4,8 @@ mod argorithms;
 mod run;
 mod service;
 
+use crate::cache::RunCache;
+use crate::metrics::Metrics;
 use crate::runner::Runner;
 use crate::settings::Settings;
 use poem_openapi::{OpenApiService, Tags};
@@ -15,6 +17,9 @@ pub struct AppState {
     pub settings: Settings,
     pub storage: Arc<dyn Storage>,
     pub runner: Runner,
+    pub metrics: Arc<Metrics>,
+    /// Present when CACHING=ENABLED.
+    pub cache: Option<RunCache>,
 }
 
 #[derive(Tags)]

@@ -5,6 +5,7 @@
 //! runs the same suite.
 mod error;
 mod model;
+pub mod mongo;
 pub mod sqlite;
 
 pub use error::StorageError;

@@ -1,13 +1,34 @@
 //! The behaviour every storage backend must have, written once against the trait. Each test
 //! function takes a fresh, empty backend; `backends()` lists the ones this machine runs.
 use serde_json::json;
+use std::time::Duration;
+use storage_backends::mongo::{MongoOptions, MongoStorage};
 use storage_backends::sqlite::SqliteStorage;
+
+#[path = "../../tests/support/servers.rs"]
+mod servers;
 use storage_backends::{AccountKind, NewAccount, NewArgorithm, Storage, StorageError};
 
 async fn sqlite() -> (Box<dyn Storage>, tempfile::TempDir) {
     let dir = tempfile::TempDir::new().unwrap();
     let storage = SqliteStorage::open(&dir.path().join("test.db")).await.unwrap();
     (Box::new(storage), dir)
+}
+
+fn mongo_options(url: &str) -> MongoOptions {
+    MongoOptions {
+        uri: url.to_owned(),
+        database: servers::fresh_database_name(),
+        operation_timeout: Duration::from_secs(3),
+        start_timeout: Duration::from_secs(10),
+        display: url.to_owned(),
+    }
+}
+
+/// A fresh database on the shared MongoDB server (nx-27017 unless MONGO_TEST_URL is set).
+async fn mongo() -> (Box<dyn Storage>, ()) {
+    let storage = MongoStorage::connect(mongo_options(&servers::shared_mongo_url())).await.unwrap();
+    (Box::new(storage), ())
 }
 
 fn argorithm(id: &str, module: &[u8]) -> NewArgorithm {
@@ -114,6 +135,15 @@ macro_rules! conformance {
                 }
             )*
         }
+        mod mongo_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (storage, _db) = super::mongo().await;
+                    super::$name(storage.as_ref()).await;
+                }
+            )*
+        }
     };
 }
 
@@ -138,4 +168,56 @@ async fn sqlite_data_survives_reopening_the_file() {
     let s = SqliteStorage::open(&path).await.unwrap();
     assert_eq!(s.get_module("kept").await.unwrap().unwrap().bytes, b"bytes");
     assert!(s.get_account(AccountKind::Programmer, "k@example.com").await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn mongo_data_survives_a_server_restart() {
+    let mut server = servers::ServerProcess::mongo();
+    let options = mongo_options(&server.mongo_url());
+    let s = MongoStorage::connect(options.clone()).await.unwrap();
+    s.insert_argorithm(argorithm("kept", b"bytes")).await.unwrap();
+    s.register_programmer(account("k@example.com")).await.unwrap();
+    server.stop();
+    server.restart();
+    let s = MongoStorage::connect(options).await.unwrap();
+    assert_eq!(s.get_module("kept").await.unwrap().unwrap().bytes, b"bytes");
+    assert!(s.get_account(AccountKind::User, "k@example.com").await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn mongo_unreachable_is_unavailable_then_resumes_by_itself() {
+    let mut server = servers::ServerProcess::mongo();
+    let mut options = mongo_options(&server.mongo_url());
+    options.operation_timeout = Duration::from_millis(500);
+    let s = MongoStorage::connect(options).await.unwrap();
+    s.insert_argorithm(argorithm("a", b"m")).await.unwrap();
+    server.stop();
+    assert!(matches!(s.get_argorithm("a").await, Err(StorageError::Unavailable(_))));
+    assert!(matches!(s.insert_argorithm(argorithm("b", b"m")).await, Err(StorageError::Unavailable(_))));
+    server.restart();
+    // The same client finds the server again, without reconnecting by hand.
+    let mut back = None;
+    for _ in 0..40 {
+        if let Ok(found) = s.get_argorithm("a").await {
+            back = found;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(back.expect("service resumed").argorithm_id, "a");
+    assert!(s.get_argorithm("b").await.unwrap().is_none(), "the failed insert left nothing behind");
+}
+
+#[tokio::test]
+async fn mongo_start_gives_up_after_its_timeout_with_a_clear_message() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut options = mongo_options(&format!("mongodb://127.0.0.1:{port}"));
+    options.operation_timeout = Duration::from_millis(200);
+    options.start_timeout = Duration::from_secs(1);
+    options.display = "the test endpoint".into();
+    let started = std::time::Instant::now();
+    let err = MongoStorage::connect(options).await.err().expect("no server there");
+    assert!(started.elapsed() >= Duration::from_millis(800), "it retried for the start timeout");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(err.to_string().contains("MongoDB at the test endpoint was not reachable within 1 s"), "{err}");
 }

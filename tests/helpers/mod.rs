@@ -11,6 +11,27 @@ use tempfile::TempDir;
 
 pub use sandbox::testing::{example_config, guest_wasm};
 
+#[path = "../support/servers.rs"]
+pub mod servers;
+
+/// `TEST_DATABASE=MONGO` runs the black-box suites against MongoDB instead of SQLite.
+pub fn testing_mongo() -> bool {
+    std::env::var("TEST_DATABASE").is_ok_and(|v| v.eq_ignore_ascii_case("MONGO"))
+}
+
+/// The MongoDB database of a storage folder, named once and kept in the folder so a server
+/// restarted on the folder finds its data again.
+fn database_of(folder: &Path) -> String {
+    let marker = folder.join("mongo-database-name");
+    if let Ok(name) = std::fs::read_to_string(&marker) {
+        return name;
+    }
+    let name = servers::fresh_database_name();
+    std::fs::create_dir_all(folder).unwrap();
+    std::fs::write(&marker, &name).unwrap();
+    name
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -36,6 +57,11 @@ pub fn settings_for(folder: &Path, extra: &[(&str, &str)]) -> Settings {
     vars.insert("HOST".into(), "127.0.0.1".into());
     vars.insert("PORT".into(), "0".into());
     vars.insert("STORAGE_FOLDER".into(), folder.display().to_string());
+    if testing_mongo() && !extra.iter().any(|(k, _)| *k == "DATABASE") {
+        vars.insert("DATABASE".into(), "MONGO".into());
+        vars.insert("DB_ENDPOINT".into(), servers::shared_mongo_url());
+        vars.insert("DB_NAME".into(), database_of(folder));
+    }
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
@@ -55,7 +81,14 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 
 /// Starts the server on `folder`, which the caller keeps (to restart on it).
 pub async fn spawn_app_in(folder: &Path, extra: &[(&str, &str)]) -> TestApp {
-    let app = Application::build(settings_for(folder, extra)).await.expect("app builds");
+    let settings = settings_for(folder, extra);
+    let mongo = settings.database == argorithm_server::settings::DatabaseKind::Mongo;
+    let app = Application::build(settings).await.expect("app builds");
+    // A suite asked to run on MongoDB must not quietly run on SQLite.
+    assert_eq!(app.banner()[0].contains("MongoDB"), mongo, "{:?}", app.banner());
+    if testing_mongo() && !extra.iter().any(|(k, _)| *k == "DATABASE") {
+        assert!(mongo, "TEST_DATABASE=MONGO, yet the app was built on {:?}", app.banner()[0]);
+    }
     let address = format!("http://127.0.0.1:{}", app.port());
     let server = tokio::spawn(async move {
         let _ = app.run_until_stopped().await;
