@@ -95,6 +95,9 @@ fn main() {
 
         let info_url = format!("{base}/argorithm");
         let baseline = load(&client, move |c| c.get(&info_url), seconds).await;
+        // One storage read and no sandbox: what the lookup alone costs.
+        let view_url = format!("{base}/argorithms/view/bubblesort");
+        let view = load(&client, move |c| c.get(&view_url), seconds).await;
         let run_url = format!("{base}/argorithms/run");
         let tiny_url = run_url.clone();
         let run = load(&client, move |c| c.post(&run_url).json(&body), seconds).await;
@@ -111,6 +114,7 @@ fn main() {
         let cached = load(&client, move |c| c.post(&cached_url).json(&cached_body), seconds).await;
         println!("{CLIENTS} keep-alive clients, {seconds} s per endpoint, server and clients on this machine");
         println!("GET /argorithm (baseline)         {baseline:>9.0} req/s");
+        println!("GET /argorithms/view/bubblesort (lookup only) {view:>9.0} req/s ({:.2})", view / baseline);
         println!("POST /argorithms/run (bubblesort) {run:>9.0} req/s");
         println!("POST /argorithms/run (fibonacci n=1, 2 states) {tiny:>9.0} req/s");
         println!("POST /argorithms/run (bubblesort, cache hit) {cached:>9.0} req/s");
