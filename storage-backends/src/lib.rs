@@ -13,21 +13,9 @@ pub use model::{Account, AccountKind, ArgorithmRecord, ModuleBlob, NewAccount, N
 
 use async_trait::async_trait;
 
+/// Accounts, a trait of their own so each backend keeps them in their own module.
 #[async_trait]
-pub trait Storage: Send + Sync + 'static {
-    /// Stores a new ARgorithm with its module; `Conflict` if the ID is taken.
-    async fn insert_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError>;
-    /// Replaces an ARgorithm's config and module in one write; `NotFound` if it is unknown.
-    /// The maintainer and creation time are kept.
-    async fn update_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError>;
-    /// `NotFound` if it is unknown.
-    async fn delete_argorithm(&self, argorithm_id: &str) -> Result<(), StorageError>;
-    /// The record without its module bytes.
-    async fn get_argorithm(&self, argorithm_id: &str) -> Result<Option<ArgorithmRecord>, StorageError>;
-    /// Every record, without module bytes, ordered by ID.
-    async fn list_argorithms(&self) -> Result<Vec<ArgorithmRecord>, StorageError>;
-    /// The module bytes and their hash.
-    async fn get_module(&self, argorithm_id: &str) -> Result<Option<ModuleBlob>, StorageError>;
+pub trait AccountStore: Send + Sync {
     /// Creates one account; `Conflict` if the email already has an account of that kind.
     async fn create_account(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError>;
     /// Creates a programmer account and, unless the email already has one, a user account, in
@@ -41,6 +29,24 @@ pub trait Storage: Send + Sync + 'static {
     async fn set_blacklisted(&self, email: &str, blacklisted: bool) -> Result<(), StorageError>;
     /// `NotFound` if there is no such account.
     async fn delete_account(&self, kind: AccountKind, email: &str) -> Result<(), StorageError>;
+}
+
+/// Everything the server stores: ARgorithm records with their modules, and accounts.
+#[async_trait]
+pub trait Storage: AccountStore + 'static {
+    /// Stores a new ARgorithm with its module; `Conflict` if the ID is taken.
+    async fn insert_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError>;
+    /// Replaces an ARgorithm's config and module in one write; `NotFound` if it is unknown.
+    /// The maintainer and creation time are kept.
+    async fn update_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError>;
+    /// `NotFound` if it is unknown.
+    async fn delete_argorithm(&self, argorithm_id: &str) -> Result<(), StorageError>;
+    /// The record without its module bytes.
+    async fn get_argorithm(&self, argorithm_id: &str) -> Result<Option<ArgorithmRecord>, StorageError>;
+    /// Every record, without module bytes, ordered by ID.
+    async fn list_argorithms(&self) -> Result<Vec<ArgorithmRecord>, StorageError>;
+    /// The module bytes and their hash.
+    async fn get_module(&self, argorithm_id: &str) -> Result<Option<ModuleBlob>, StorageError>;
     /// A short name for logs and the start-up banner.
     fn describe(&self) -> String;
 }

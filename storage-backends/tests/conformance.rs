@@ -7,7 +7,7 @@ use storage_backends::sqlite::SqliteStorage;
 
 #[path = "../../tests/support/servers.rs"]
 mod servers;
-use storage_backends::{AccountKind, NewAccount, NewArgorithm, Storage, StorageError};
+use storage_backends::{AccountKind, AccountStore, NewAccount, NewArgorithm, Storage, StorageError};
 
 async fn sqlite() -> (Box<dyn Storage>, tempfile::TempDir) {
     let dir = tempfile::TempDir::new().unwrap();

@@ -2,14 +2,16 @@
 use super::convert::{account, account_doc};
 use super::{classify, found, MongoStorage};
 use crate::model::now;
-use crate::{Account, AccountKind, NewAccount, StorageError};
+use crate::{Account, AccountKind, AccountStore, NewAccount, StorageError};
+use async_trait::async_trait;
 use mongodb::bson::{doc, Bson, Document};
 
 /// Attempts at a flag change that keeps losing to concurrent changes of the same account.
 const ATTEMPTS: usize = 5;
 
-impl MongoStorage {
-    pub(super) async fn create_account_impl(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError> {
+#[async_trait]
+impl AccountStore for MongoStorage {
+    async fn create_account(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError> {
         self.accounts(kind).insert_one(account_doc(new, now())).await.map_err(classify)?;
         Ok(())
     }
@@ -18,18 +20,18 @@ impl MongoStorage {
     /// first, kept if it already exists; then the programmer account, whose unique index
     /// decides races. If the second write fails for an outage, a user account this call
     /// created is removed again, so a retry starts from where it began.
-    pub(super) async fn register_programmer_impl(&self, new: NewAccount) -> Result<(), StorageError> {
-        if self.get_account_impl(AccountKind::Programmer, &new.email).await?.is_some() {
+    async fn register_programmer(&self, new: NewAccount) -> Result<(), StorageError> {
+        if self.get_account(AccountKind::Programmer, &new.email).await?.is_some() {
             return Err(StorageError::Conflict);
         }
-        let created_user = match self.create_account_impl(AccountKind::User, new.clone()).await {
+        let created_user = match self.create_account(AccountKind::User, new.clone()).await {
             Ok(()) => true,
             Err(StorageError::Conflict) => false,
             Err(e) => return Err(e),
         };
-        match self.create_account_impl(AccountKind::Programmer, new.clone()).await {
+        match self.create_account(AccountKind::Programmer, new.clone()).await {
             Err(StorageError::Unavailable(why)) if created_user => {
-                if let Err(e) = self.delete_account_impl(AccountKind::User, &new.email).await {
+                if let Err(e) = self.delete_account(AccountKind::User, &new.email).await {
                     tracing::warn!(error = %e, "could not undo a half-done registration; the user account stays");
                 }
                 Err(StorageError::Unavailable(why))
@@ -38,11 +40,39 @@ impl MongoStorage {
         }
     }
 
-    pub(super) async fn get_account_impl(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError> {
+    async fn get_account(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError> {
         let found = self.accounts(kind).find_one(doc! { "email": email }).await.map_err(classify)?;
         found.map(|d| account(kind, &d)).transpose()
     }
 
+    async fn set_admin(&self, email: &str, is_admin: bool) -> Result<(), StorageError> {
+        let changed = self.change(AccountKind::Programmer, email, |d| {
+            d.insert("is_admin", is_admin);
+        });
+        found(changed.await? as u64)
+    }
+
+    async fn set_blacklisted(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
+        let mut changed = 0;
+        for kind in [AccountKind::Programmer, AccountKind::User] {
+            let edit = |d: &mut Document| {
+                d.insert("blacklisted", blacklisted);
+                if blacklisted {
+                    d.insert("is_admin", false);
+                }
+            };
+            changed += self.change(kind, email, edit).await? as u64;
+        }
+        found(changed)
+    }
+
+    async fn delete_account(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
+        let result = self.accounts(kind).delete_one(doc! { "email": email }).await.map_err(classify)?;
+        found(result.deleted_count)
+    }
+}
+
+impl MongoStorage {
     /// Replaces the whole document, if it has not changed since it was read. `false` if there
     /// is no such account.
     async fn change(&self, kind: AccountKind, email: &str, edit: impl Fn(&mut Document)) -> Result<bool, StorageError> {
@@ -64,31 +94,5 @@ impl MongoStorage {
             }
         }
         Err(StorageError::Unavailable(format!("the {} account of {email} kept changing", kind.as_str())))
-    }
-
-    pub(super) async fn set_admin_impl(&self, email: &str, is_admin: bool) -> Result<(), StorageError> {
-        let changed = self.change(AccountKind::Programmer, email, |d| {
-            d.insert("is_admin", is_admin);
-        });
-        found(changed.await? as u64)
-    }
-
-    pub(super) async fn set_blacklisted_impl(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
-        let mut changed = 0;
-        for kind in [AccountKind::Programmer, AccountKind::User] {
-            let edit = |d: &mut Document| {
-                d.insert("blacklisted", blacklisted);
-                if blacklisted {
-                    d.insert("is_admin", false);
-                }
-            };
-            changed += self.change(kind, email, edit).await? as u64;
-        }
-        found(changed)
-    }
-
-    pub(super) async fn delete_account_impl(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
-        let result = self.accounts(kind).delete_one(doc! { "email": email }).await.map_err(classify)?;
-        found(result.deleted_count)
     }
 }

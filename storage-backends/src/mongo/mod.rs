@@ -8,7 +8,7 @@ mod accounts;
 mod convert;
 
 use crate::model::now;
-use crate::{Account, AccountKind, ArgorithmRecord, ModuleBlob, NewAccount, NewArgorithm, Storage, StorageError};
+use crate::{AccountKind, ArgorithmRecord, ModuleBlob, NewArgorithm, Storage, StorageError};
 use async_trait::async_trait;
 use convert::{argorithm_doc, record, BinaryField};
 use futures_util::TryStreamExt;
@@ -183,30 +183,6 @@ impl Storage for MongoStorage {
             .map_err(classify)?;
         let Some(d) = found else { return Ok(None) };
         Ok(Some(ModuleBlob { hash: d.string("module_hash")?, bytes: d.binary("module")? }))
-    }
-
-    async fn create_account(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError> {
-        self.create_account_impl(kind, new).await
-    }
-
-    async fn register_programmer(&self, new: NewAccount) -> Result<(), StorageError> {
-        self.register_programmer_impl(new).await
-    }
-
-    async fn get_account(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError> {
-        self.get_account_impl(kind, email).await
-    }
-
-    async fn set_admin(&self, email: &str, is_admin: bool) -> Result<(), StorageError> {
-        self.set_admin_impl(email, is_admin).await
-    }
-
-    async fn set_blacklisted(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
-        self.set_blacklisted_impl(email, blacklisted).await
-    }
-
-    async fn delete_account(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
-        self.delete_account_impl(kind, email).await
     }
 
     fn describe(&self) -> String {

@@ -1,8 +1,9 @@
-//! Accounts in SQLite. The trait impl in `mod.rs` delegates here.
+//! Accounts in SQLite.
 use super::account_entity::{ActiveModel, Column, Entity, Model};
 use super::{classify, found, SqliteStorage};
 use crate::model::now;
-use crate::{Account, AccountKind, NewAccount, StorageError};
+use crate::{Account, AccountKind, AccountStore, NewAccount, StorageError};
+use async_trait::async_trait;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
@@ -41,12 +42,13 @@ async fn insert(db: &impl ConnectionTrait, kind: AccountKind, new: NewAccount) -
     Ok(())
 }
 
-impl SqliteStorage {
-    pub(super) async fn create_account_impl(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError> {
+#[async_trait]
+impl AccountStore for SqliteStorage {
+    async fn create_account(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError> {
         insert(&self.db, kind, new).await
     }
 
-    pub(super) async fn register_programmer_impl(&self, new: NewAccount) -> Result<(), StorageError> {
+    async fn register_programmer(&self, new: NewAccount) -> Result<(), StorageError> {
         let txn = self.db.begin().await.map_err(classify)?;
         // The write comes first, so the transaction takes SQLite's write lock at once and a
         // racing registration waits for it instead of failing to upgrade a read.
@@ -59,7 +61,7 @@ impl SqliteStorage {
         txn.commit().await.map_err(classify)
     }
 
-    pub(super) async fn get_account_impl(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError> {
+    async fn get_account(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError> {
         let found = Entity::find()
             .filter(Column::Kind.eq(kind.as_str()))
             .filter(Column::Email.eq(email))
@@ -69,7 +71,7 @@ impl SqliteStorage {
         found.map(account).transpose()
     }
 
-    pub(super) async fn set_admin_impl(&self, email: &str, is_admin: bool) -> Result<(), StorageError> {
+    async fn set_admin(&self, email: &str, is_admin: bool) -> Result<(), StorageError> {
         let result = Entity::update_many()
             .col_expr(Column::IsAdmin, Expr::value(is_admin))
             .filter(Column::Kind.eq(AccountKind::Programmer.as_str()))
@@ -80,7 +82,7 @@ impl SqliteStorage {
         found(result.rows_affected)
     }
 
-    pub(super) async fn set_blacklisted_impl(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
+    async fn set_blacklisted(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
         let mut update = Entity::update_many().col_expr(Column::Blacklisted, Expr::value(blacklisted));
         if blacklisted {
             update = update.col_expr(Column::IsAdmin, Expr::value(false));
@@ -89,7 +91,7 @@ impl SqliteStorage {
         found(result.rows_affected)
     }
 
-    pub(super) async fn delete_account_impl(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
+    async fn delete_account(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
         let result = Entity::delete_many()
             .filter(Column::Kind.eq(kind.as_str()))
             .filter(Column::Email.eq(email))

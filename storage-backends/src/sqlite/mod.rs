@@ -5,7 +5,7 @@ mod entity;
 mod migration;
 
 use crate::model::now;
-use crate::{Account, AccountKind, ArgorithmRecord, ModuleBlob, NewAccount, NewArgorithm, Storage, StorageError};
+use crate::{ArgorithmRecord, ModuleBlob, NewArgorithm, Storage, StorageError};
 use async_trait::async_trait;
 use entity::{Column, Entity};
 use sea_orm::sea_query::Expr;
@@ -177,30 +177,6 @@ impl Storage for SqliteStorage {
     async fn get_module(&self, argorithm_id: &str) -> Result<Option<ModuleBlob>, StorageError> {
         let row = Entity::find_by_id(argorithm_id.to_owned()).one(&self.db).await.map_err(classify)?;
         Ok(row.map(|r| ModuleBlob { hash: r.module_hash, bytes: r.module }))
-    }
-
-    async fn create_account(&self, kind: AccountKind, new: NewAccount) -> Result<(), StorageError> {
-        self.create_account_impl(kind, new).await
-    }
-
-    async fn register_programmer(&self, new: NewAccount) -> Result<(), StorageError> {
-        self.register_programmer_impl(new).await
-    }
-
-    async fn get_account(&self, kind: AccountKind, email: &str) -> Result<Option<Account>, StorageError> {
-        self.get_account_impl(kind, email).await
-    }
-
-    async fn set_admin(&self, email: &str, is_admin: bool) -> Result<(), StorageError> {
-        self.set_admin_impl(email, is_admin).await
-    }
-
-    async fn set_blacklisted(&self, email: &str, blacklisted: bool) -> Result<(), StorageError> {
-        self.set_blacklisted_impl(email, blacklisted).await
-    }
-
-    async fn delete_account(&self, kind: AccountKind, email: &str) -> Result<(), StorageError> {
-        self.delete_account_impl(kind, email).await
     }
 
     fn describe(&self) -> String {
