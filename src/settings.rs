@@ -20,7 +20,6 @@ pub struct Settings {
     pub storage_folder: PathBuf,
     pub database: DatabaseKind,
     pub auth_enabled: bool,
-    pub caching_enabled: bool,
     pub metrics_token: Option<String>,
     /// With AUTH=DISABLED every action is taken as this account, as the legacy server did.
     pub admin_email: String,
@@ -306,7 +305,6 @@ impl Settings {
             storage_folder: env.get("STORAGE_FOLDER").map(PathBuf::from).unwrap_or_else(|| default_storage_folder(&env)),
             database,
             auth_enabled,
-            caching_enabled,
             metrics_token: env.get("METRICS_TOKEN").map(str::to_owned),
             admin_email,
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,

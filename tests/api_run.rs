@@ -87,33 +87,6 @@ async fn running_an_unknown_id_is_a_404() {
     assert_eq!(res.body["detail"], "argorithm not found");
 }
 
-/// A WAT module with one parameter-free entry; `body` decides what it does.
-fn wat_module(body: &str) -> Vec<u8> {
-    let state = r#"{\"state_type\":\"comment\",\"state_def\":null,\"comments\":\"hello\"}"#;
-    wat::parse_str(format!(
-        r#"(module
-  (import "argorithm" "emit" (func $emit (param i32 i32)))
-  (memory (export "memory") 1)
-  (global $next (mut i32) (i32.const 1024))
-  (data (i32.const 0) "{state}")
-  (func (export "argorithm_alloc") (param $len i32) (result i32)
-    (local $p i32)
-    (local.set $p (global.get $next))
-    (global.set $next (i32.add (global.get $next) (local.get $len)))
-    (local.get $p))
-  (func (export "run") (param $ptr i32) (param $len i32) (result i32)
-    {body}))"#
-    ))
-    .unwrap()
-}
-
-fn wat_config(id: &str) -> Vec<u8> {
-    json!({"argorithmID": id, "file": format!("{id}.wasm"), "function": "run", "description": "hand-written WAT",
-           "parameters": {}, "example": {}})
-    .to_string()
-    .into_bytes()
-}
-
 #[tokio::test]
 async fn a_hand_written_wat_module_runs() {
     let app = spawn_app().await;

@@ -47,13 +47,6 @@ fn module_saying(text: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn config(id: &str) -> Vec<u8> {
-    json!({"argorithmID": id, "file": format!("{id}.wasm"), "function": "run", "description": "says something",
-           "parameters": {}, "example": {}})
-    .to_string()
-    .into_bytes()
-}
-
 fn comments(body: &Value) -> Vec<String> {
     body["data"].as_array().unwrap().iter().map(|s| s["comments"].as_str().unwrap().to_owned()).collect()
 }
@@ -91,13 +84,13 @@ async fn parameters_in_another_key_order_hit_the_same_entry() {
 async fn an_update_makes_the_next_run_a_miss_with_the_new_trace() {
     let redis = ServerProcess::redis(PASSWORD, &[]);
     let app = spawn_cached_app(&redis).await;
-    assert_eq!(app.insert("say.wasm", module_saying("old"), &config("say")).await.status, 200);
+    assert_eq!(app.insert("say.wasm", module_saying("old"), &wat_config("say")).await.status, 200);
     app.run("say", json!({})).await;
     assert_eq!(app.run("say", json!({})).await.body["status"], "run_cache");
     let mut conn = redis_client(&redis).await;
     assert_eq!(keys(&mut conn, "argorithm:run:say:*").await.len(), 1);
 
-    assert_eq!(app.update("say.wasm", module_saying("new"), &config("say")).await.status, 200);
+    assert_eq!(app.update("say.wasm", module_saying("new"), &wat_config("say")).await.status, 200);
     assert!(keys(&mut conn, "argorithm:run:say:*").await.is_empty(), "the update removed the old entry");
     let after = app.run("say", json!({})).await;
     assert_eq!(after.body["status"], "run_parameters");

@@ -60,24 +60,12 @@ fn dashboard_exprs() -> Vec<String> {
 
 #[tokio::test]
 async fn every_metric_the_dashboard_queries_is_exported_by_the_server() {
-    let app = spawn_app_with(&[("SANDBOX_CONCURRENCY", "1"), ("SANDBOX_QUEUE_WAIT_MS", "0"), ("SANDBOX_TIMEOUT_MS", "300")]).await;
+    let app = spawn_app_with(&ONE_SLOT).await;
     app.insert_example("fibonacci").await;
     app.run("fibonacci", json!({"n": 4})).await;
     app.server_info().await;
     // Exceptions are series only once one happened: two runs at once on one slot give a 503.
-    let spin = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
-             (func (export "argorithm_alloc") (param i32) (result i32) (i32.const 1024))
-             (func (export "run") (param i32 i32) (result i32) (loop $l (br $l)) (i32.const 0)))"#,
-    )
-    .unwrap();
-    let config = json!({"argorithmID": "spin", "file": "spin.wasm", "function": "run", "description": "spins", "parameters": {}, "example": {}});
-    assert_eq!(app.insert("spin.wasm", spin, config.to_string().as_bytes()).await.status, 200);
-    let (a, b) = tokio::join!(app.run("spin", json!({})), async {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        app.run("spin", json!({})).await
-    });
-    assert!(a.status == 503 || b.status == 503);
+    assert_eq!(two_runs_on_one_slot(&app).await, [422, 503]);
     let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     let exported: BTreeSet<&str> = text
         .lines()

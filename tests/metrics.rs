@@ -34,26 +34,9 @@ async fn scrape(app: &TestApp) -> String {
     res.text().await.unwrap()
 }
 
-/// A module that spins until the time limit stops it.
-fn spinning_module() -> Vec<u8> {
-    wat::parse_str(
-        r#"(module (memory (export "memory") 1)
-             (func (export "argorithm_alloc") (param i32) (result i32) (i32.const 1024))
-             (func (export "run") (param i32 i32) (result i32) (loop $l (br $l)) (i32.const 0)))"#,
-    )
-    .unwrap()
-}
-
-fn spin_config() -> Vec<u8> {
-    json!({"argorithmID": "spin", "file": "spin.wasm", "function": "run", "description": "spins",
-           "parameters": {}, "example": {}})
-    .to_string()
-    .into_bytes()
-}
-
 #[tokio::test]
 async fn after_a_burst_every_legacy_series_has_the_expected_labels_and_counts() {
-    let app = spawn_app_with(&[("SANDBOX_CONCURRENCY", "1"), ("SANDBOX_QUEUE_WAIT_MS", "0"), ("SANDBOX_TIMEOUT_MS", "400")]).await;
+    let app = spawn_app_with(&ONE_SLOT).await;
     app.insert_example("fibonacci").await;
     for _ in 0..3 {
         app.server_info().await;
@@ -68,14 +51,7 @@ async fn after_a_burst_every_legacy_series_has_the_expected_labels_and_counts() 
         assert_eq!(app.get(path).await.status, 404);
     }
     // One spinning run holds the only slot; a second at the same time is turned away (503).
-    assert_eq!(app.insert("spin.wasm", spinning_module(), &spin_config()).await.status, 200);
-    let (a, b) = tokio::join!(app.run("spin", json!({})), async {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        app.run("spin", json!({})).await
-    });
-    let mut codes = [a.status, b.status];
-    codes.sort();
-    assert_eq!(codes, [422, 503]);
+    assert_eq!(two_runs_on_one_slot(&app).await, [422, 503]);
 
     let text = scrape(&app).await;
     let m = samples(&text);

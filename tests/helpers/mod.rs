@@ -96,6 +96,52 @@ pub async fn spawn_app_in(folder: &Path, extra: &[(&str, &str)]) -> TestApp {
     TestApp { address, client: reqwest::Client::new(), folder: folder.to_owned(), _temp: None, server }
 }
 
+
+/// A WAT module with one parameter-free entry; `body` decides what it does.
+pub fn wat_module(body: &str) -> Vec<u8> {
+    let state = r#"{\"state_type\":\"comment\",\"state_def\":null,\"comments\":\"hello\"}"#;
+    wat::parse_str(format!(
+        r#"(module
+  (import "argorithm" "emit" (func $emit (param i32 i32)))
+  (memory (export "memory") 1)
+  (global $next (mut i32) (i32.const 1024))
+  (data (i32.const 0) "{state}")
+  (func (export "argorithm_alloc") (param $len i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $next))
+    (global.set $next (i32.add (global.get $next) (local.get $len)))
+    (local.get $p))
+  (func (export "run") (param $ptr i32) (param $len i32) (result i32)
+    {body}))"#
+    ))
+    .unwrap()
+}
+
+pub fn wat_config(id: &str) -> Vec<u8> {
+    json!({"argorithmID": id, "file": format!("{id}.wasm"), "function": "run", "description": "hand-written WAT",
+           "parameters": {}, "example": {}})
+    .to_string()
+    .into_bytes()
+}
+
+/// Uploads `spin` (an endless loop) on a server started with one sandbox slot and no queue
+/// wait, and runs it twice at once: one run ends in a 422 (time limit, then the example's time
+/// limit), the other is turned away with a 503. Returns both statuses, sorted.
+pub async fn two_runs_on_one_slot(app: &TestApp) -> [u16; 2] {
+    let res = app.insert("spin.wasm", wat_module("(loop $l (br $l)) (i32.const 0)"), &wat_config("spin")).await;
+    assert_eq!(res.status, 200, "{:?}", res.body);
+    let (a, b) = tokio::join!(app.run("spin", json!({})), async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        app.run("spin", json!({})).await
+    });
+    let mut codes = [a.status, b.status];
+    codes.sort();
+    codes
+}
+
+/// Settings for `two_runs_on_one_slot`.
+pub const ONE_SLOT: [(&str, &str); 3] = [("SANDBOX_CONCURRENCY", "1"), ("SANDBOX_QUEUE_WAIT_MS", "0"), ("SANDBOX_TIMEOUT_MS", "300")];
+
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "AdminPass1";
 pub const SECRET_KEY: &str = "test-secret-key-that-is-long-enough-for-hs256";
