@@ -8,6 +8,10 @@ use sandbox::{Limits, Sandbox};
 use std::time::{Duration, Instant};
 
 fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    // BENCH_CASE=<part of a label> runs only the matching cases, for a profiler.
+    if std::env::var("BENCH_CASE").is_ok_and(|c| !label.contains(c.as_str())) {
+        return (Duration::from_nanos(1), Duration::from_nanos(1));
+    }
     for _ in 0..iterations / 10 {
         f();
     }
@@ -40,9 +44,13 @@ fn main() {
     let baseline = sandbox.compile(&minimal, "run").unwrap();
     let bubblesort = sandbox.compile(&guest_wasm("bubblesort"), "run").unwrap();
     let params = br#"{"array":[9,3,7,1,8,2,6,4,10,5]}"#;
-    let states = sandbox.run(&bubblesort, "run", params).unwrap().len();
+    let trace = sandbox.run(&bubblesort, "run", params).unwrap();
 
-    println!("{iterations} iterations each; bubblesort emits {states} states");
+    println!(
+        "{iterations} iterations each; bubblesort emits {} states, {} bytes",
+        trace.len(),
+        trace.to_json_array().len()
+    );
     let (base, _) = measure("baseline: one-state module", iterations, || {
         sandbox.run(&baseline, "run", b"{}").unwrap();
     });

@@ -14,6 +14,7 @@ mod limits;
 #[doc(hidden)]
 pub mod testing;
 mod run;
+mod shape;
 mod trace;
 mod validate;
 

@@ -90,12 +90,21 @@ impl<'de> Deserialize<'de> for IgnoredString {
 /// "comments": string}` and returns its text, which is then known to be one JSON object.
 pub(crate) fn validate_state(bytes: &[u8]) -> Result<&str, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    if crate::shape::is_plain_state(bytes) {
+        return Ok(text);
+    }
+    check_with_serde(text)?;
+    Ok(text)
+}
+
+/// The general check, which also words the error.
+pub(crate) fn check_with_serde(text: &str) -> Result<(), String> {
     let shape: StateShape = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let def = shape.state_def.get();
     if !(def.starts_with('{') || def == "null") {
         return Err("state_def must be an object or null".into());
     }
-    Ok(text)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@ mod account_entity;
 mod accounts;
 mod entity;
 mod migration;
+mod records;
 
 use crate::model::now;
 use crate::{ArgorithmRecord, ModuleBlob, NewArgorithm, Storage, StorageError};
@@ -19,6 +20,7 @@ use std::path::Path;
 pub struct SqliteStorage {
     pub(crate) db: DatabaseConnection,
     path: String,
+    records: records::RecordCache,
 }
 
 impl SqliteStorage {
@@ -29,7 +31,7 @@ impl SqliteStorage {
         options.max_connections(8).sqlx_logging(false);
         let db = Database::connect(options).await.map_err(unavailable)?;
         migration::Migrator::up(&db, None).await.map_err(unavailable)?;
-        Ok(SqliteStorage { db, path: path.display().to_string() })
+        Ok(SqliteStorage { db, path: path.display().to_string(), records: Default::default() })
     }
 }
 
@@ -110,6 +112,7 @@ const META_COLUMNS: [Column; 11] = [
 impl Storage for SqliteStorage {
     async fn insert_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError> {
         let t = now();
+        let id = new.argorithm_id.clone();
         let row = entity::ActiveModel {
             argorithm_id: Set(new.argorithm_id),
             maintainer: Set(new.maintainer),
@@ -124,11 +127,14 @@ impl Storage for SqliteStorage {
             created_at: Set(t),
             updated_at: Set(t),
         };
-        Entity::insert(row).exec_without_returning(&self.db).await.map_err(classify)?;
+        let result = Entity::insert(row).exec_without_returning(&self.db).await;
+        self.records.forget(&id);
+        result.map_err(classify)?;
         Ok(())
     }
 
     async fn update_argorithm(&self, new: NewArgorithm) -> Result<(), StorageError> {
+        let id = new.argorithm_id.clone();
         let result = Entity::update_many()
             .col_expr(Column::Filename, Expr::value(new.filename))
             .col_expr(Column::Function, Expr::value(new.function))
@@ -141,17 +147,22 @@ impl Storage for SqliteStorage {
             .col_expr(Column::UpdatedAt, Expr::value(now()))
             .filter(Column::ArgorithmId.eq(new.argorithm_id))
             .exec(&self.db)
-            .await
-            .map_err(classify)?;
-        found(result.rows_affected)
+            .await;
+        self.records.forget(&id);
+        found(result.map_err(classify)?.rows_affected)
     }
 
     async fn delete_argorithm(&self, argorithm_id: &str) -> Result<(), StorageError> {
-        let result = Entity::delete_by_id(argorithm_id.to_owned()).exec(&self.db).await.map_err(classify)?;
-        found(result.rows_affected)
+        let result = Entity::delete_by_id(argorithm_id.to_owned()).exec(&self.db).await;
+        self.records.forget(argorithm_id);
+        found(result.map_err(classify)?.rows_affected)
     }
 
     async fn get_argorithm(&self, argorithm_id: &str) -> Result<Option<ArgorithmRecord>, StorageError> {
+        let generation = match self.records.get(argorithm_id) {
+            Ok(hit) => return Ok(Some(hit)),
+            Err(generation) => generation,
+        };
         let row = Entity::find_by_id(argorithm_id.to_owned())
             .select_only()
             .columns(META_COLUMNS)
@@ -159,7 +170,11 @@ impl Storage for SqliteStorage {
             .one(&self.db)
             .await
             .map_err(classify)?;
-        row.map(ArgorithmRecord::try_from).transpose()
+        let record = row.map(ArgorithmRecord::try_from).transpose()?;
+        if let Some(record) = &record {
+            self.records.keep(generation, record);
+        }
+        Ok(record)
     }
 
     async fn list_argorithms(&self) -> Result<Vec<ArgorithmRecord>, StorageError> {

@@ -1,35 +1,58 @@
 use crate::emit::{json, next_id, py_str, Def, StateSet};
 use crate::{Error, Result};
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// An index into an `Array`: a number for one dimension, a tuple for more.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Idx(pub Vec<usize>);
+pub struct Idx(Dims);
+
+/// A one-dimensional index (nearly every one) is kept without a heap allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Dims {
+    One([usize; 1]),
+    Many(Vec<usize>),
+}
 
 impl From<usize> for Idx {
     fn from(i: usize) -> Self {
-        Idx(vec![i])
+        Idx(Dims::One([i]))
     }
 }
 impl From<(usize, usize)> for Idx {
     fn from((a, b): (usize, usize)) -> Self {
-        Idx(vec![a, b])
+        Idx(Dims::Many(vec![a, b]))
     }
 }
 impl From<(usize, usize, usize)> for Idx {
     fn from((a, b, c): (usize, usize, usize)) -> Self {
-        Idx(vec![a, b, c])
+        Idx::from(vec![a, b, c])
     }
 }
 impl<const N: usize> From<[usize; N]> for Idx {
     fn from(a: [usize; N]) -> Self {
-        Idx(a.to_vec())
+        Idx::from(a.to_vec())
+    }
+}
+impl From<Vec<usize>> for Idx {
+    fn from(v: Vec<usize>) -> Self {
+        match v.as_slice() {
+            [one] => Idx(Dims::One([*one])),
+            _ => Idx(Dims::Many(v)),
+        }
     }
 }
 
 impl Idx {
+    pub fn dims(&self) -> &[usize] {
+        match &self.0 {
+            Dims::One(one) => one,
+            Dims::Many(many) => many,
+        }
+    }
+
     fn write(&self, out: &mut String) {
-        match self.0.as_slice() {
+        match self.dims() {
             [one] => json(out, one),
             many => json(out, many),
         }
@@ -37,7 +60,7 @@ impl Idx {
 
     /// As Python prints an int or a tuple.
     fn py(&self) -> String {
-        match self.0.as_slice() {
+        match self.dims() {
             [one] => one.to_string(),
             many => format!(
                 "({})",
@@ -53,6 +76,9 @@ pub struct Array<T> {
     name: String,
     shape: Vec<usize>,
     data: Vec<T>,
+    /// The body's JSON, which every state carries: kept until the data changes, since most
+    /// states (compare, read) do not change it. Empty when stale (a body is never empty).
+    body: RefCell<String>,
 }
 
 impl<T: Serialize + Clone> Array<T> {
@@ -79,14 +105,18 @@ impl<T: Serialize + Clone> Array<T> {
     }
 
     fn declare(name: &str, shape: Vec<usize>, data: Vec<T>, comments: &str) -> Self {
-        let a = Array { id: next_id(), name: name.to_owned(), shape, data };
+        let a = Array { id: next_id(), name: name.to_owned(), shape, data, body: RefCell::default() };
         a.def().emit("array_declare", comments);
         a
     }
 
     /// The def every array state starts with: id, name and the whole body.
     fn def(&self) -> Def {
-        Def::new(&self.id, &self.name).with("body", |out| self.write_body(out))
+        let mut body = self.body.borrow_mut();
+        if body.is_empty() {
+            self.write_body(&mut body);
+        }
+        Def::new(&self.id, &self.name).with("body", |out| out.push_str(&body))
     }
 
     fn write_body(&self, out: &mut String) {
@@ -110,16 +140,16 @@ impl<T: Serialize + Clone> Array<T> {
     }
 
     fn offset(&self, idx: &Idx) -> Result<usize> {
-        if idx.0.len() != self.shape.len() {
+        if idx.dims().len() != self.shape.len() {
             return Err(Error(format!(
                 "index {} has {} dimensions, the array has {}",
                 idx.py(),
-                idx.0.len(),
+                idx.dims().len(),
                 self.shape.len()
             )));
         }
         let mut off = 0;
-        for (i, (&at, &size)) in idx.0.iter().zip(&self.shape).enumerate() {
+        for (i, (&at, &size)) in idx.dims().iter().zip(&self.shape).enumerate() {
             if at >= size {
                 return Err(Error(format!("index {} out of bounds in dimension {i}", idx.py())));
             }
@@ -153,6 +183,7 @@ impl<T: Serialize + Clone> Array<T> {
         let idx = idx.into();
         let at = self.offset(&idx)?;
         let last = std::mem::replace(&mut self.data[at], value);
+        self.body.get_mut().clear();
         let comments = format!("Writing {} at index {}", py_str(&self.data[at]), idx.py());
         self.def()
             .with("index", |o| idx.write(o))
@@ -167,6 +198,7 @@ impl<T: Serialize + Clone> Array<T> {
         let (i, j) = (i.into(), j.into());
         let (a, b) = (self.offset(&i)?, self.offset(&j)?);
         self.data.swap(a, b);
+        self.body.get_mut().clear();
         self.def().with("index1", |o| i.write(o)).with("index2", |o| j.write(o)).emit("array_swap", comments);
         Ok(())
     }
@@ -194,7 +226,7 @@ impl<T: Serialize + Clone> Array<T> {
                 idx[d] = rest % size;
                 rest /= size;
             }
-            let idx = Idx(idx);
+            let idx = Idx::from(idx);
             self.def().with("index", |o| idx.write(o)).emit("array_iter", "");
             self.data[flat].clone()
         })
