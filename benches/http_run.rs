@@ -1,11 +1,11 @@
 //! Requests per second of `POST /argorithms/run` (bubblesort, 10 elements) against the
 //! baseline `GET /argorithm`, on the same in-process server, measured the same way in the same
-//! run: keep-alive clients on loopback for a fixed time per endpoint.
+//! run: keep-alive clients on loopback for a fixed time per endpoint, in interleaved rounds.
 //!
 //! A cached-run line measures a cache hit (`CACHING=ENABLED`, a real `redis-server` started
 //! here) against the same baseline.
 //!
-//!     cargo bench --bench http_run
+//!     cargo bench --bench http_run            # BENCH_ROUNDS (5) and BENCH_SECONDS (1) per slice
 use argorithm_server::settings::Settings;
 use argorithm_server::startup::Application;
 use sandbox::testing::{example_config, guest_wasm};
@@ -42,6 +42,21 @@ async fn load(client: &reqwest::Client, request: impl Fn(&reqwest::Client) -> re
     done.load(Ordering::Relaxed) as f64 / seconds as f64
 }
 
+type Request = Arc<dyn Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync>;
+
+fn get(url: String) -> Request {
+    Arc::new(move |c| c.get(&url))
+}
+
+fn post(url: String, body: serde_json::Value) -> Request {
+    Arc::new(move |c| c.post(&url).json(&body))
+}
+
+fn median(rates: &mut [f64]) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
+}
+
 fn settings(folder: &std::path::Path, extra: &[(&str, String)]) -> Settings {
     let mut vars: HashMap<String, String> = [
         ("HOST", "127.0.0.1".to_owned()),
@@ -56,7 +71,8 @@ fn settings(folder: &std::path::Path, extra: &[(&str, String)]) -> Settings {
 }
 
 fn main() {
-    let seconds = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let seconds = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let rounds = std::env::var("BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
     let folder = tempfile::TempDir::new().unwrap();
     let cached_folder = tempfile::TempDir::new().unwrap();
     let redis = servers::ServerProcess::redis("bench-password", &[]);
@@ -93,38 +109,40 @@ fn main() {
         let body = serde_json::json!({"argorithmID": "bubblesort", "parameters": {"array": [9, 3, 7, 1, 8, 2, 6, 4, 10, 5]}});
         let body_for_cache = body.clone();
 
-        let info_url = format!("{base}/argorithm");
-        let baseline = load(&client, move |c| c.get(&info_url), seconds).await;
-        // One storage read and no sandbox: what the lookup alone costs.
-        let view_url = format!("{base}/argorithms/view/bubblesort");
-        let view = load(&client, move |c| c.get(&view_url), seconds).await;
-        let run_url = format!("{base}/argorithms/run");
-        let tiny_url = run_url.clone();
-        let run = load(&client, move |c| c.post(&run_url).json(&body), seconds).await;
-        // The same path with a two-state trace separates the fixed cost from the trace's.
-        let tiny_body = serde_json::json!({"argorithmID": "fibonacci", "parameters": {"n": 1}});
-        let tiny = load(&client, move |c| c.post(&tiny_url).json(&tiny_body), seconds).await;
-        // The first run fills the cache; every later one is a hit.
+
+        // The cached server's first run fills the cache; every later one is a hit.
         let cached_url = format!("{cached_base}/argorithms/run");
-        let cached_body = body_for_cache.clone();
-        let warm: serde_json::Value = client.post(&cached_url).json(&cached_body).send().await.unwrap().json().await.unwrap();
+        let warm: serde_json::Value = client.post(&cached_url).json(&body_for_cache).send().await.unwrap().json().await.unwrap();
         assert_eq!(warm["status"], "run_parameters");
-        let hit: serde_json::Value = client.post(&cached_url).json(&cached_body).send().await.unwrap().json().await.unwrap();
+        let hit: serde_json::Value = client.post(&cached_url).json(&body_for_cache).send().await.unwrap().json().await.unwrap();
         assert_eq!(hit["status"], "run_cache", "the cache answers");
-        let cached = load(&client, move |c| c.post(&cached_url).json(&cached_body), seconds).await;
-        println!("{CLIENTS} keep-alive clients, {seconds} s per endpoint, server and clients on this machine");
-        println!("GET /argorithm (baseline)         {baseline:>9.0} req/s");
-        println!("GET /argorithms/view/bubblesort (lookup only) {view:>9.0} req/s ({:.2})", view / baseline);
-        println!("POST /argorithms/run (bubblesort) {run:>9.0} req/s");
-        println!("POST /argorithms/run (fibonacci n=1, 2 states) {tiny:>9.0} req/s");
-        println!("POST /argorithms/run (bubblesort, cache hit) {cached:>9.0} req/s");
-        println!(
-            "run / baseline: {:.2}; two-state run / baseline: {:.2}; cached run / baseline: {:.2}",
-            run / baseline,
-            tiny / baseline,
-            cached / baseline
-        );
-    });
+
+        let run_url = format!("{base}/argorithms/run");
+        let tiny_body = serde_json::json!({"argorithmID": "fibonacci", "parameters": {"n": 1}});
+        let endpoints: Vec<(&str, Request)> = vec![
+            ("GET /argorithm (baseline)", get(format!("{base}/argorithm"))),
+            // One storage read and no sandbox: what the lookup alone costs.
+            ("GET /argorithms/view/bubblesort (lookup only)", get(format!("{base}/argorithms/view/bubblesort"))),
+            ("POST /argorithms/run (bubblesort, 10 elements)", post(run_url.clone(), body)),
+            // A two-state trace separates the run path's fixed cost from the trace's.
+            ("POST /argorithms/run (fibonacci n=1, 2 states)", post(run_url, tiny_body)),
+            ("POST /argorithms/run (bubblesort, Redis cache hit)", post(cached_url, body_for_cache)),
+        ];
+        // Short slices, interleaved and repeated: this VM's speed drifts by tens of percent
+        // within a minute, which one long slice per endpoint turned into noise in the ratios.
+        let mut rates = vec![Vec::new(); endpoints.len()];
+        for _ in 0..rounds {
+            for (i, (_, request)) in endpoints.iter().enumerate() {
+                let request = request.clone();
+                rates[i].push(load(&client, move |c| request(c), seconds).await);
+            }
+        }
+        let medians: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
+        println!("{CLIENTS} keep-alive clients, server and clients on this machine; {rounds} interleaved rounds of {seconds} s per endpoint; medians");
+        for ((label, _), rate) in endpoints.iter().zip(&medians) {
+            println!("{label:<52} {rate:>9.0} req/s  {:.2} of the baseline", rate / medians[0]);
+        }
+        });
     drop(server_rt);
     drop(redis);
 }

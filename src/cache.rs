@@ -168,8 +168,8 @@ impl RunCache {
             lookups.with_label_values(&["bypassed"]).inc();
             return None;
         };
-        // Whatever is in Redis is re-checked before it reaches a client.
-        let found = found.filter(|v| serde_json::from_str::<Vec<&serde_json::value::RawValue>>(v).is_ok());
+        // Whatever is in Redis is re-checked as a trace before it reaches a client.
+        let found = found.filter(|v| sandbox::is_trace_json(v));
         lookups.with_label_values(&[if found.is_some() { "hit" } else { "miss" }]).inc();
         found
     }

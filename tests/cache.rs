@@ -67,6 +67,27 @@ async fn a_repeated_run_is_answered_from_the_cache_with_the_same_trace() {
 }
 
 #[tokio::test]
+async fn an_entry_that_is_not_a_trace_is_never_served_and_a_fresh_run_replaces_it() {
+    let redis = ServerProcess::redis(PASSWORD, &[]);
+    let app = spawn_cached_app(&redis).await;
+    app.insert_example("bubblesort").await;
+    let params = json!({"array": [3, 1, 2]});
+    let first = app.run("bubblesort", params.clone()).await;
+    let mut conn = redis_client(&redis).await;
+    let key = keys(&mut conn, "argorithm:run:bubblesort:*").await.pop().expect("an entry");
+    let extra_key = r#"[{"state_type":"comment","state_def":null,"comments":"","x":1}]"#;
+    for junk in ["not json", r#"{"status":"x"}"#, "[1,2]", extra_key, "[{\"state_type\":\"comment\""] {
+        redis::cmd("SET").arg(&key).arg(junk).query_async::<()>(&mut conn).await.unwrap();
+        let res = app.run("bubblesort", params.clone()).await;
+        assert_eq!(res.body["status"], "run_parameters", "{junk} was served");
+        assert_eq!(res.body["data"], first.body["data"]);
+        let stored: String = redis::cmd("GET").arg(&key).query_async(&mut conn).await.unwrap();
+        let stored: Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(stored, first.body["data"], "the fresh run was stored again");
+    }
+}
+
+#[tokio::test]
 async fn parameters_in_another_key_order_hit_the_same_entry() {
     let redis = ServerProcess::redis(PASSWORD, &[]);
     let app = spawn_cached_app(&redis).await;

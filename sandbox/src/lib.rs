@@ -14,6 +14,7 @@ mod limits;
 #[doc(hidden)]
 pub mod testing;
 mod run;
+mod json_value;
 mod shape;
 mod trace;
 mod validate;
@@ -21,4 +22,4 @@ mod validate;
 pub use engine::{Compiled, Sandbox};
 pub use error::{ModuleError, RunError};
 pub use limits::Limits;
-pub use trace::Trace;
+pub use trace::{is_trace_json, Trace};

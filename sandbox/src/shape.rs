@@ -4,23 +4,35 @@
 //! Validating states was a fifth of a run's time with serde_json (which builds its errors and
 //! visitors for the general case). This scanner only answers "certainly well-formed"; anything
 //! it does not recognise (an error, a `\u` escape, deep nesting) goes to serde_json, which
-//! decides and words the error, so the two can never disagree on what is accepted.
+//! decides and words the error, so the two can never disagree on what is accepted. The
+//! state_def inside is checked by `json_value`'s automaton.
 
-/// Deeper than this, serde_json decides (its own recursion limit is 128).
-const MAX_DEPTH: u32 = 100;
+use crate::json_value::{container, string_end};
 
-/// True when `text` is certainly one state of the required shape.
-pub(crate) fn is_plain_state(text: &[u8]) -> bool {
-    let mut s = Scanner { b: text, i: 0 };
-    s.state().is_some() && {
-        s.ws();
-        s.i == s.b.len()
+/// `Some` when `text` is certainly one state of the required shape; then `Some(true)` when it
+/// is all ASCII (so certainly UTF-8), `Some(false)` when a string held other bytes, which the
+/// caller still checks as UTF-8.
+pub(crate) fn plain_state(text: &[u8]) -> Option<bool> {
+    let (end, ascii) = plain_state_at(text, 0)?;
+    (end == text.len()).then_some(ascii)
+}
+
+/// The same check for the state that starts at `text[start]` (after optional whitespace):
+/// where it ends (whitespace after it included), and whether it was all ASCII.
+pub(crate) fn plain_state_at(text: &[u8], start: usize) -> Option<(usize, bool)> {
+    let mut s = Scanner { b: text, i: start, non_ascii: false };
+    if s.compact_state().is_none() {
+        s = Scanner { b: text, i: start, non_ascii: false };
+        s.state()?;
     }
+    s.ws();
+    Some((s.i, !s.non_ascii))
 }
 
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    non_ascii: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -60,7 +72,7 @@ impl<'a> Scanner<'a> {
                 return None;
             }
             match slot {
-                1 if self.peek()? == b'{' => self.value()?,
+                1 if self.peek()? == b'{' => self.i = container(self.b, self.i, &mut self.non_ascii)?,
                 1 => self.literal(b"null")?,
                 _ => {
                     self.string()?;
@@ -70,70 +82,19 @@ impl<'a> Scanner<'a> {
         self.eat(b'}')
     }
 
-    /// One JSON value, iteratively: the open containers are a bit stack (1 = object).
-    fn value(&mut self) -> Option<()> {
-        let mut open: u128 = 0;
-        let mut depth = 0u32;
-        'value: loop {
-            self.ws();
-            match self.peek()? {
-                c @ (b'{' | b'[') => {
-                    self.i += 1;
-                    self.ws();
-                    let object = c == b'{';
-                    if self.peek()? == if object { b'}' } else { b']' } {
-                        self.i += 1;
-                    } else {
-                        depth += 1;
-                        if depth > MAX_DEPTH {
-                            return None;
-                        }
-                        open = open << 1 | u128::from(object);
-                        if object {
-                            self.member_key()?;
-                        }
-                        continue 'value;
-                    }
-                }
-                b'"' => {
-                    self.string()?;
-                }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                _ => self.number()?,
-            }
-            // After a value: the next member, or the end of one or more containers.
-            loop {
-                if depth == 0 {
-                    return Some(());
-                }
-                self.ws();
-                let object = open & 1 == 1;
-                match self.peek()? {
-                    b',' => {
-                        self.i += 1;
-                        if object {
-                            self.member_key()?;
-                        }
-                        continue 'value;
-                    }
-                    b'}' if object => {}
-                    b']' if !object => {}
-                    _ => return None,
-                }
-                self.i += 1;
-                open >>= 1;
-                depth -= 1;
-            }
+    /// The form every toolkit emits, keys in order and no whitespace: the keys are compared
+    /// as whole byte strings instead of being scanned. A subset of what `state` accepts.
+    fn compact_state(&mut self) -> Option<()> {
+        self.literal(b"{\"state_type\":\"")?;
+        self.i = string_end(self.b, self.i, &mut self.non_ascii)?;
+        self.literal(b",\"state_def\":")?;
+        match self.peek()? {
+            b'{' => self.i = container(self.b, self.i, &mut self.non_ascii)?,
+            _ => self.literal(b"null")?,
         }
-    }
-
-    /// `"key":` inside an object.
-    fn member_key(&mut self) -> Option<()> {
-        self.ws();
-        self.string()?;
-        self.eat(b':')
+        self.literal(b",\"comments\":\"")?;
+        self.i = string_end(self.b, self.i, &mut self.non_ascii)?;
+        self.literal(b"}")
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
@@ -142,90 +103,23 @@ impl<'a> Scanner<'a> {
 
     /// A string at the cursor; returns its raw contents (escapes left as they are).
     fn string(&mut self) -> Option<&'a [u8]> {
-        let b = self.b;
         if self.peek()? != b'"' {
             return None;
         }
         let start = self.i + 1;
-        let mut i = start;
-        loop {
-            // Eight bytes at a time; the lowest flagged byte is the next one that matters.
-            let at = match b.get(i..i + 8) {
-                Some(word) => match special_bytes(u64::from_le_bytes(word.try_into().ok()?)) {
-                    0 => {
-                        i += 8;
-                        continue;
-                    }
-                    mask => i + (mask.trailing_zeros() / 8) as usize,
-                },
-                None => i + b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?,
-            };
-            match b[at] {
-                b'"' => {
-                    self.i = at + 1;
-                    return Some(&b[start..at]);
-                }
-                b'\\' => match *b.get(at + 1)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i = at + 2,
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
+        self.i = string_end(self.b, start, &mut self.non_ascii)?;
+        Some(&self.b[start..self.i - 1])
     }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-    fn number(&mut self) -> Option<()> {
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek()? {
-            b'0' => self.i += 1,
-            b'1'..=b'9' => self.digits(),
-            _ => return None,
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            self.some_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            self.some_digits()?;
-        }
-        Some(())
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
-        }
-    }
-
-    fn some_digits(&mut self) -> Option<()> {
-        let start = self.i;
-        self.digits();
-        (self.i > start).then_some(())
-    }
-}
-
-/// The high bit of each byte of `w` that may be `"`, `\\` or a control character. A byte above
-/// one that is may be flagged too (a borrow); the lowest flagged byte always is one.
-fn special_bytes(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
-    let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
-    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    quote | backslash | control
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{is_plain_state, special_bytes};
+    use super::plain_state;
+    use crate::json_value::special_bytes;
+
+    fn is_plain_state(text: &[u8]) -> bool {
+        plain_state(text).is_some()
+    }
 
     #[test]
     fn the_word_check_flags_exactly_the_bytes_that_end_or_escape_a_string() {
@@ -233,7 +127,7 @@ mod tests {
             for b in 0..=255u8 {
                 let mut word = *b"abcdefgh";
                 word[at] = b;
-                let needs_look = b == b'"' || b == b'\\' || b < 0x20;
+                let needs_look = b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b);
                 let mask = special_bytes(u64::from_le_bytes(word));
                 let expected = if needs_look { 0x80 << (8 * at) } else { 0 };
                 assert_eq!(mask, expected, "byte {b:#x} at {at} among letters");
@@ -251,7 +145,7 @@ mod tests {
             r#"{"state_type":"map_set","state_def":{"id":"2","body":{"a\"b":true,"c":null,"d":false}},"comments":"tab\tand\\slash"}"#,
             r#"{"state_type":"comment","state_def":null,"comments":""}"#,
         ];
-        let bytes = b"{}[]\",:\\ -+.0159eEtrufalsn\t\x01";
+        let bytes = b"{}[]\",:\\ -+.0159eEtrufalsn\t\x01\xc3\xff";
         let mut checked = 0;
         for state in states {
             let original = state.as_bytes();
@@ -267,7 +161,10 @@ mod tests {
                 }
             }
             for v in variants {
-                let Ok(text) = std::str::from_utf8(&v) else { continue };
+                let Ok(text) = std::str::from_utf8(&v) else {
+                    assert_ne!(plain_state(&v), Some(true), "called invalid UTF-8 ASCII");
+                    continue;
+                };
                 if is_plain_state(&v) {
                     assert!(check_with_serde(text).is_ok(), "accepted what serde refuses: {text}");
                     checked += 1;
@@ -310,6 +207,16 @@ mod tests {
         ] {
             assert!(!plain(s), "{s}");
         }
+    }
+
+    #[test]
+    fn text_outside_ascii_is_reported_for_a_utf8_check_and_refused_outside_strings() {
+        let unicode = r#"{"state_type":"c","state_def":{"k":"ünï ✓"},"comments":"é"}"#;
+        assert_eq!(plain_state(unicode.as_bytes()), Some(false));
+        let ascii = r#"{"state_type":"c","state_def":{"k":"plain"},"comments":"e"}"#;
+        assert_eq!(plain_state(ascii.as_bytes()), Some(true));
+        assert!(!plain(r#"{"state_type":"c","state_def":{"k":ü},"comments":""}"#));
+        assert!(!plain(r#"{"state_type":"c","state_def":{"k":1ü},"comments":""}"#));
     }
 
     #[test]

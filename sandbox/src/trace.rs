@@ -86,14 +86,55 @@ impl<'de> Deserialize<'de> for IgnoredString {
     }
 }
 
+/// Whether `text` is a JSON array of states of the emitted shape: the check for a trace that
+/// was stored outside the server (a cache) before it reaches a client. Common traces take the
+/// one-pass scanner; anything else is decided by serde_json.
+pub fn is_trace_json(text: &str) -> bool {
+    plain_trace(text.as_bytes()).unwrap_or_else(|| {
+        serde_json::from_str::<Vec<&RawValue>>(text)
+            .is_ok_and(|states| states.iter().all(|s| validate_state(s.get().as_bytes()).is_ok()))
+    })
+}
+
+/// `Some(true)` for `[state, ...]` where every state passes the scanner; `None` to let serde
+/// decide.
+fn plain_trace(b: &[u8]) -> Option<bool> {
+    let ws = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = ws(0);
+    if b.get(i) != Some(&b'[') {
+        return None;
+    }
+    i = ws(i + 1);
+    if b.get(i) == Some(&b']') {
+        return (ws(i + 1) == b.len()).then_some(true);
+    }
+    loop {
+        (i, _) = crate::shape::plain_state_at(b, i)?;
+        match b.get(i)? {
+            b',' => i += 1,
+            b']' => return (ws(i + 1) == b.len()).then_some(true),
+            _ => return None,
+        }
+    }
+}
+
 /// Checks one emitted state against `{"state_type": string, "state_def": object|null,
 /// "comments": string}` and returns its text, which is then known to be one JSON object.
 pub(crate) fn validate_state(bytes: &[u8]) -> Result<&str, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-    if crate::shape::is_plain_state(bytes) {
-        return Ok(text);
+    let plain = crate::shape::plain_state(bytes);
+    if plain == Some(true) {
+        // SAFETY: the scanner saw only ASCII bytes, and ASCII is UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
-    check_with_serde(text)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    if plain.is_none() {
+        check_with_serde(text)?;
+    }
     Ok(text)
 }
 
@@ -109,7 +150,29 @@ pub(crate) fn check_with_serde(text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_state;
+    use super::{is_trace_json, validate_state};
+
+    #[test]
+    fn a_stored_trace_is_accepted_only_as_an_array_of_states() {
+        let a = r#"{"state_type":"comment","state_def":null,"comments":"hi"}"#;
+        let b = r#"{"state_type":"array_swap","state_def":{"id":"1","body":[2,1]},"comments":"\u00e9"}"#;
+        for good in [format!("[{a},{b}]"), format!(" [ {a} , {a} ] "), "[]".to_owned(), format!("[{b}]")] {
+            assert!(is_trace_json(&good), "{good}");
+        }
+        let extra = r#"{"state_type":"c","state_def":null,"comments":"","x":1}"#;
+        for bad in [
+            format!("[{a},{b}"),
+            format!("[{a},]"),
+            format!("[{a}] x"),
+            a.to_string(),
+            "[1]".to_owned(),
+            format!("[{a},{extra}]"),
+            format!("[{a},\"{a}\"]"),
+            String::new(),
+        ] {
+            assert!(!is_trace_json(&bad), "{bad}");
+        }
+    }
 
     #[test]
     fn a_well_formed_state_is_kept_as_it_was_sent() {

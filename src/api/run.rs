@@ -142,7 +142,9 @@ impl RunApi {
         let provided = if req.parameters.is_some() { "PROVIDED" } else { "DEFAULT" };
         m.executions.with_label_values(&[id, provided]).inc();
         let given = req.parameters.clone().unwrap_or_else(|| serde_json::json!({}));
-        let outcome = run_record(&state, &record, &given).await;
+        // Boxed: the run's future is several KB (cache, storage and sandbox calls), and every
+        // layer of middleware would otherwise move it by value on each request.
+        let outcome = Box::pin(run_record(&state, &record, &given)).await;
         let label = match &outcome {
             Ok((status, _)) => status,
             Err(ApiError::Unavailable(..)) => "busy",

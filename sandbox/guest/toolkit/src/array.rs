@@ -1,4 +1,4 @@
-use crate::emit::{json, next_id, py_str, Def, StateSet};
+use crate::emit::{json, next_id, push_uint, py_str, Def, StateSet};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -53,7 +53,7 @@ impl Idx {
 
     fn write(&self, out: &mut String) {
         match self.dims() {
-            [one] => json(out, one),
+            [one] => push_uint(out, *one as u64),
             many => json(out, many),
         }
     }
@@ -76,9 +76,9 @@ pub struct Array<T> {
     name: String,
     shape: Vec<usize>,
     data: Vec<T>,
-    /// The body's JSON, which every state carries: kept until the data changes, since most
-    /// states (compare, read) do not change it. Empty when stale (a body is never empty).
-    body: RefCell<String>,
+    /// What every state's def starts with (id, name and the whole body): kept until the data
+    /// changes, since most states (compare, read) do not change it. Empty when stale.
+    head: RefCell<String>,
 }
 
 impl<T: Serialize + Clone> Array<T> {
@@ -105,18 +105,20 @@ impl<T: Serialize + Clone> Array<T> {
     }
 
     fn declare(name: &str, shape: Vec<usize>, data: Vec<T>, comments: &str) -> Self {
-        let a = Array { id: next_id(), name: name.to_owned(), shape, data, body: RefCell::default() };
+        let a = Array { id: next_id(), name: name.to_owned(), shape, data, head: RefCell::default() };
         a.def().emit("array_declare", comments);
         a
     }
 
     /// The def every array state starts with: id, name and the whole body.
     fn def(&self) -> Def {
-        let mut body = self.body.borrow_mut();
-        if body.is_empty() {
-            self.write_body(&mut body);
+        let mut head = self.head.borrow_mut();
+        if head.is_empty() {
+            let def = Def::new(&self.id, &self.name).with("body", |out| self.write_body(out));
+            head.push_str(def.head());
+            return def;
         }
-        Def::new(&self.id, &self.name).with("body", |out| out.push_str(&body))
+        Def::from_head(&head)
     }
 
     fn write_body(&self, out: &mut String) {
@@ -183,7 +185,7 @@ impl<T: Serialize + Clone> Array<T> {
         let idx = idx.into();
         let at = self.offset(&idx)?;
         let last = std::mem::replace(&mut self.data[at], value);
-        self.body.get_mut().clear();
+        self.head.get_mut().clear();
         let comments = format!("Writing {} at index {}", py_str(&self.data[at]), idx.py());
         self.def()
             .with("index", |o| idx.write(o))
@@ -198,7 +200,7 @@ impl<T: Serialize + Clone> Array<T> {
         let (i, j) = (i.into(), j.into());
         let (a, b) = (self.offset(&i)?, self.offset(&j)?);
         self.data.swap(a, b);
-        self.body.get_mut().clear();
+        self.head.get_mut().clear();
         self.def().with("index1", |o| i.write(o)).with("index2", |o| j.write(o)).emit("array_swap", comments);
         Ok(())
     }

@@ -65,6 +65,23 @@ pub(crate) fn json<T: Serialize + ?Sized>(out: &mut String, value: &T) {
     serde_json::to_writer(bytes, value).expect("state values serialize");
 }
 
+/// Appends an unsigned integer as JSON (and as Python prints it) without going through
+/// `core::fmt` or serde.
+pub(crate) fn push_uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // SAFETY: ASCII digits.
+    out.push_str(unsafe { std::str::from_utf8_unchecked(&digits[at..]) });
+}
+
 /// Appends `s` as a JSON string, escaped as serde_json escapes it. Keys, names and comments
 /// are nearly always plain, and going through serde for them was a tenth of a run.
 pub(crate) fn json_str(out: &mut String, s: &str) {
@@ -140,14 +157,27 @@ pub(crate) struct Def {
 
 impl Def {
     pub fn new(id: &str, name: &str) -> Self {
+        let mut def = Def::from_head("{\"id\":");
+        json_str(&mut def.text, id);
+        def.text.push_str(",\"variable_name\":");
+        json_str(&mut def.text, name);
+        def
+    }
+
+    /// A def that starts with `head`, the text of an earlier def (see `head`): structures
+    /// whose first fields rarely change keep it instead of writing them for every state.
+    pub fn from_head(head: &str) -> Self {
         let mut text = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
         text.clear();
+        text.reserve(GAP + head.len() + 128);
         text.push_str(&SPACES[..GAP]);
-        text.push_str("{\"id\":");
-        json_str(&mut text, id);
-        text.push_str(",\"variable_name\":");
-        json_str(&mut text, name);
+        text.push_str(head);
         Def { text }
+    }
+
+    /// The object written so far, without its closing brace.
+    pub fn head(&self) -> &str {
+        &self.text[GAP..]
     }
 
     pub fn field<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Self {
@@ -169,13 +199,15 @@ impl Def {
         self.text.push_str("\":");
     }
 
-    pub fn emit(mut self, state_type: &str, comments: &str) {
+    /// `state_type` is one of the toolkit's own names, which never need escaping.
+    pub fn emit(mut self, state_type: &'static str, comments: &str) {
+        debug_assert!(!needs_escape(state_type.as_bytes()));
         let start = PREFIX.with(|p| {
             let mut prefix = p.borrow_mut();
             prefix.clear();
-            prefix.push_str("{\"state_type\":");
-            json_str(&mut prefix, state_type);
-            prefix.push_str(",\"state_def\":");
+            prefix.push_str("{\"state_type\":\"");
+            prefix.push_str(state_type);
+            prefix.push_str("\",\"state_def\":");
             match GAP.checked_sub(prefix.len()) {
                 Some(start) => {
                     // SAFETY: ASCII spaces are replaced by a whole UTF-8 string.
@@ -197,11 +229,12 @@ impl Def {
     }
 }
 
-pub(crate) fn emit_state(state_type: &str, state_def: Option<&str>, comments: &str) {
+pub(crate) fn emit_state(state_type: &'static str, state_def: Option<&str>, comments: &str) {
+    debug_assert!(!needs_escape(state_type.as_bytes()));
     let mut s = String::with_capacity(64 + state_def.map_or(4, str::len) + comments.len());
-    s.push_str("{\"state_type\":");
-    json_str(&mut s, state_type);
-    s.push_str(",\"state_def\":");
+    s.push_str("{\"state_type\":\"");
+    s.push_str(state_type);
+    s.push_str("\",\"state_def\":");
     s.push_str(state_def.unwrap_or("null"));
     s.push_str(",\"comments\":");
     json_str(&mut s, comments);
@@ -256,7 +289,16 @@ fn py_repr(v: &serde_json::Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::json_str;
+    use super::{json_str, push_uint};
+
+    #[test]
+    fn integers_are_written_as_serde_json_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::from(u32::MAX), u64::MAX] {
+            let mut out = String::from("x");
+            push_uint(&mut out, n);
+            assert_eq!(out, format!("x{}", serde_json::to_string(&n).unwrap()));
+        }
+    }
 
     #[test]
     fn strings_are_escaped_exactly_as_serde_json_escapes_them() {

@@ -22,6 +22,8 @@
 //! an `Err` is reported through `argorithm.fail`, which makes the server run the example.
 
 mod abi;
+#[cfg(target_arch = "wasm32")]
+mod alloc;
 mod array;
 mod emit;
 mod linked;
@@ -47,6 +49,11 @@ pub use vector::Vector;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use emit::take_emitted;
+
+/// Every module built with the toolkit allocates from its initial memory first (see `alloc`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: alloc::ArenaFirst = alloc::ArenaFirst::new();
 
 /// What an ARgorithm returns when it rejects its input or misuses a structure (the Python
 /// toolkit's `ARgorithmError`).

@@ -1,0 +1,306 @@
+//! One JSON object or array, checked by a table-driven automaton: one table lookup per byte
+//! instead of a recursive-descent parser's calls and branches per token. A state_def is mostly
+//! short tokens (`"id"`, `3`, `,`), where per-token overhead was most of the cost.
+//!
+//! Like the rest of `shape`, it answers only "certainly well-formed"; `\u` escapes, nesting past
+//! `MAX_DEPTH` and every error are left to serde_json.
+
+/// Deeper than this, serde_json decides (its own recursion limit is 128).
+pub(crate) const MAX_DEPTH: u32 = 100;
+
+// Byte classes.
+const WS: u8 = 0;
+const LBRACE: u8 = 1;
+const RBRACE: u8 = 2;
+const LBRACK: u8 = 3;
+const RBRACK: u8 = 4;
+const COLON: u8 = 5;
+const COMMA: u8 = 6;
+const QUOTE: u8 = 7;
+const MINUS: u8 = 8;
+const PLUS: u8 = 9;
+const DOT: u8 = 10;
+const ZERO: u8 = 11;
+const DIGIT: u8 = 12;
+const UPPER_E: u8 = 13;
+const LETTERS: &[u8; 9] = b"truefalsn";
+/// `t r u e f a l s n` get one class each from here on; `e` doubles as the exponent.
+const LETTER0: u8 = 14;
+const OTHER: u8 = LETTER0 + 9;
+const CLASSES: usize = OTHER as usize + 1;
+
+const fn class_of(b: u8) -> u8 {
+    match b {
+        b' ' | b'\n' | b'\r' | b'\t' => WS,
+        b'{' => LBRACE,
+        b'}' => RBRACE,
+        b'[' => LBRACK,
+        b']' => RBRACK,
+        b':' => COLON,
+        b',' => COMMA,
+        b'"' => QUOTE,
+        b'-' => MINUS,
+        b'+' => PLUS,
+        b'.' => DOT,
+        b'0' => ZERO,
+        b'1'..=b'9' => DIGIT,
+        b'E' => UPPER_E,
+        _ => {
+            let mut k = 0;
+            while k < LETTERS.len() {
+                if LETTERS[k] == b {
+                    return LETTER0 + k as u8;
+                }
+                k += 1;
+            }
+            OTHER
+        }
+    }
+}
+
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = class_of(b as u8);
+        b += 1;
+    }
+    t
+};
+
+// Automaton states. Below `ACTION` a transition only changes the state.
+const FAIL: u8 = 0;
+/// A value is expected.
+const VALUE: u8 = 1;
+/// A value or `]`: just after `[`.
+const VALUE_OR_END: u8 = 2;
+/// A key is expected: after `,` in an object.
+const KEY: u8 = 3;
+/// A key or `}`: just after `{`.
+const KEY_OR_END: u8 = 4;
+const COLON_NEXT: u8 = 5;
+/// After a complete value: `,` or a closing bracket.
+const AFTER: u8 = 6;
+const MINUS_SEEN: u8 = 7;
+const ZERO_SEEN: u8 = 8;
+const INT: u8 = 9;
+const POINT: u8 = 10;
+const FRACTION: u8 = 11;
+const EXP: u8 = 12;
+const EXP_SIGN: u8 = 13;
+const EXP_DIGITS: u8 = 14;
+// `true`, `false`, `null`: the letters still to come.
+const T_R: u8 = 15;
+const T_U: u8 = 16;
+const T_E: u8 = 17;
+const F_A: u8 = 18;
+const F_L: u8 = 19;
+const F_S: u8 = 20;
+const F_E: u8 = 21;
+const N_U: u8 = 22;
+const N_L1: u8 = 23;
+const N_L2: u8 = 24;
+const STATES: usize = 25;
+
+// Transitions that also touch the bracket stack or skip a string.
+const ACTION: u8 = 32;
+const OPEN_OBJECT: u8 = 32;
+const OPEN_ARRAY: u8 = 33;
+const NEXT_MEMBER: u8 = 34;
+const CLOSE_OBJECT: u8 = 35;
+const CLOSE_ARRAY: u8 = 36;
+const VALUE_STRING: u8 = 37;
+const KEY_STRING: u8 = 38;
+
+type Table = [[u8; CLASSES]; STATES];
+
+/// In each of `states`, a byte of `class` leads to `to`.
+const fn on(t: &mut Table, states: &[u8], class: u8, to: u8) {
+    let mut k = 0;
+    while k < states.len() {
+        t[states[k] as usize][class as usize] = to;
+        k += 1;
+    }
+}
+
+const fn letter(b: u8) -> u8 {
+    class_of(b)
+}
+
+static TABLE: Table = {
+    let mut t = [[FAIL; CLASSES]; STATES];
+    let value = [VALUE, VALUE_OR_END];
+    on(&mut t, &[VALUE], WS, VALUE);
+    on(&mut t, &[VALUE_OR_END], WS, VALUE_OR_END);
+    on(&mut t, &value, LBRACE, OPEN_OBJECT);
+    on(&mut t, &value, LBRACK, OPEN_ARRAY);
+    on(&mut t, &value, QUOTE, VALUE_STRING);
+    on(&mut t, &value, MINUS, MINUS_SEEN);
+    on(&mut t, &value, ZERO, ZERO_SEEN);
+    on(&mut t, &value, DIGIT, INT);
+    on(&mut t, &value, letter(b't'), T_R);
+    on(&mut t, &value, letter(b'f'), F_A);
+    on(&mut t, &value, letter(b'n'), N_U);
+    on(&mut t, &[VALUE_OR_END], RBRACK, CLOSE_ARRAY);
+    on(&mut t, &[KEY], WS, KEY);
+    on(&mut t, &[KEY_OR_END], WS, KEY_OR_END);
+    on(&mut t, &[KEY, KEY_OR_END], QUOTE, KEY_STRING);
+    on(&mut t, &[KEY_OR_END], RBRACE, CLOSE_OBJECT);
+    on(&mut t, &[COLON_NEXT], WS, COLON_NEXT);
+    on(&mut t, &[COLON_NEXT], COLON, VALUE);
+    // A number ends at whatever may follow a value, which then acts as it does after one.
+    let ends = [AFTER, ZERO_SEEN, INT, FRACTION, EXP_DIGITS];
+    on(&mut t, &ends, WS, AFTER);
+    on(&mut t, &ends, COMMA, NEXT_MEMBER);
+    on(&mut t, &ends, RBRACE, CLOSE_OBJECT);
+    on(&mut t, &ends, RBRACK, CLOSE_ARRAY);
+    on(&mut t, &[MINUS_SEEN], ZERO, ZERO_SEEN);
+    on(&mut t, &[INT], ZERO, INT);
+    on(&mut t, &[MINUS_SEEN, INT], DIGIT, INT);
+    on(&mut t, &[ZERO_SEEN, INT], DOT, POINT);
+    on(&mut t, &[POINT, FRACTION], ZERO, FRACTION);
+    on(&mut t, &[POINT, FRACTION], DIGIT, FRACTION);
+    on(&mut t, &[ZERO_SEEN, INT, FRACTION], letter(b'e'), EXP);
+    on(&mut t, &[ZERO_SEEN, INT, FRACTION], UPPER_E, EXP);
+    on(&mut t, &[EXP], PLUS, EXP_SIGN);
+    on(&mut t, &[EXP], MINUS, EXP_SIGN);
+    on(&mut t, &[EXP, EXP_SIGN, EXP_DIGITS], ZERO, EXP_DIGITS);
+    on(&mut t, &[EXP, EXP_SIGN, EXP_DIGITS], DIGIT, EXP_DIGITS);
+    on(&mut t, &[T_R], letter(b'r'), T_U);
+    on(&mut t, &[T_U], letter(b'u'), T_E);
+    on(&mut t, &[T_E], letter(b'e'), AFTER);
+    on(&mut t, &[F_A], letter(b'a'), F_L);
+    on(&mut t, &[F_L], letter(b'l'), F_S);
+    on(&mut t, &[F_S], letter(b's'), F_E);
+    on(&mut t, &[F_E], letter(b'e'), AFTER);
+    on(&mut t, &[N_U], letter(b'u'), N_L1);
+    on(&mut t, &[N_L1], letter(b'l'), N_L2);
+    on(&mut t, &[N_L2], letter(b'l'), AFTER);
+    t
+};
+
+/// Checks the object or array that starts at `b[start]` and returns the index just past it.
+/// Also reports whether a string in it held a byte outside ASCII (to be checked as UTF-8).
+pub(crate) fn container(b: &[u8], start: usize, non_ascii: &mut bool) -> Option<usize> {
+    // The open containers as a bit stack (1 = object); `depth` counts them.
+    let mut open: u128 = 0;
+    let mut depth = 0u32;
+    let mut state = VALUE;
+    let mut i = start;
+    while i < b.len() {
+        let next = TABLE[state as usize][CLASS[b[i] as usize] as usize];
+        i += 1;
+        if next < ACTION {
+            if next == FAIL {
+                return None;
+            }
+            state = next;
+            continue;
+        }
+        state = match next {
+            OPEN_OBJECT | OPEN_ARRAY => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return None;
+                }
+                let object = next == OPEN_OBJECT;
+                open = open << 1 | u128::from(object);
+                if object {
+                    KEY_OR_END
+                } else {
+                    VALUE_OR_END
+                }
+            }
+            NEXT_MEMBER if open & 1 == 1 => KEY,
+            NEXT_MEMBER => VALUE,
+            CLOSE_OBJECT | CLOSE_ARRAY => {
+                if (open & 1 == 1) != (next == CLOSE_OBJECT) {
+                    return None;
+                }
+                open >>= 1;
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+                AFTER
+            }
+            VALUE_STRING => {
+                i = string_end(b, i, non_ascii)?;
+                AFTER
+            }
+            _ => {
+                i = string_end(b, i, non_ascii)?;
+                COLON_NEXT
+            }
+        };
+    }
+    None
+}
+
+/// The index just past the closing quote of the string whose contents start at `i`.
+pub(crate) fn string_end(b: &[u8], mut i: usize, non_ascii: &mut bool) -> Option<usize> {
+    loop {
+        // Eight bytes at a time; the lowest flagged byte is the next one that matters.
+        let at = match b.get(i..i + 8) {
+            Some(word) => match special_bytes(u64::from_le_bytes(word.try_into().ok()?)) {
+                0 => {
+                    i += 8;
+                    continue;
+                }
+                mask => i + (mask.trailing_zeros() / 8) as usize,
+            },
+            None => i + b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c))?,
+        };
+        match b[at] {
+            b'"' => return Some(at + 1),
+            b'\\' => match *b.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i = at + 2,
+                _ => return None,
+            },
+            c if c >= 0x80 => {
+                *non_ascii = true;
+                i = at + 1;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The high bit of each byte of `w` that may be `"`, `\\`, a control character or outside
+/// ASCII. A byte above one that is may be flagged too (a borrow); the lowest flagged byte
+/// always is one.
+pub(crate) fn special_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    quote | backslash | control | (w & HIGH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::container;
+
+    /// Every value alone and inside an object: accepted exactly when serde_json accepts it.
+    #[test]
+    fn scalars_and_nesting_are_judged_as_serde_json_judges_them() {
+        let values = [
+            "0", "-0", "7", "-12", "10", "0.5", "-0.25e-3", "1E+2", "1e5", "2.0E-0", "true", "false",
+            "null", "\"s\"", "\"a\\\"b\"", "[]", "{}", "[1,[2,{}]]", "{\"a\":{\"b\":[]}}",
+            "01", "-", "--1", "1.", ".5", "1e", "1e+", "+1", "tru", "nul", "fals", "True", "[1,]",
+            "{\"a\"}", "{\"a\":}", "{,}", "[,1]", "{\"a\":1,}", "[1 2]", "\"\\x\"", "1-2",
+        ];
+        for v in values {
+            for text in [format!("[{v}]"), format!("{{\"k\": {v} }}")] {
+                let serde_ok = serde_json::from_str::<serde_json::Value>(&text).is_ok();
+                let ours = container(text.as_bytes(), 0, &mut false);
+                assert_eq!(ours.is_some(), serde_ok, "{text}");
+                if let Some(end) = ours {
+                    assert_eq!(end, text.len(), "{text}");
+                }
+            }
+        }
+    }
+}
