@@ -6,6 +6,8 @@
 //! here) against the same baseline.
 //!
 //!     cargo bench --bench http_run            # BENCH_ROUNDS (5) and BENCH_SECONDS (1) per slice
+//!
+//! The server's `SANDBOX_*` variables, when set, apply to the servers under test.
 use argorithm_server::settings::Settings;
 use argorithm_server::startup::Application;
 use sandbox::testing::{example_config, guest_wasm};
@@ -67,6 +69,8 @@ fn settings(folder: &std::path::Path, extra: &[(&str, String)]) -> Settings {
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    // The sandbox's limits (SANDBOX_CONCURRENCY, ...) can be set for a run of the benchmark.
+    vars.extend(std::env::vars().filter(|(k, _)| k.starts_with("SANDBOX_")));
     Settings::from_map(&vars).unwrap()
 }
 

@@ -28,7 +28,7 @@ struct Wasi {
 impl HostState {
     pub fn new(limits: &Limits) -> Self {
         HostState {
-            trace: Trace::default(),
+            trace: Trace::with_capacity(16 << 10, 128),
             error: None,
             memory: None,
             limiter: MemoryLimiter { max_bytes: limits.memory_bytes, hit: false },

@@ -27,7 +27,9 @@ const LETTERS: &[u8; 9] = b"truefalsn";
 /// `t r u e f a l s n` get one class each from here on; `e` doubles as the exponent.
 const LETTER0: u8 = 14;
 const OTHER: u8 = LETTER0 + 9;
-const CLASSES: usize = OTHER as usize + 1;
+/// Rows and columns are padded to 32 so that a masked index needs no bounds check.
+const CLASSES: usize = 32;
+const _: () = assert!((OTHER as usize) < CLASSES);
 
 const fn class_of(b: u8) -> u8 {
     match b {
@@ -68,8 +70,8 @@ static CLASS: [u8; 256] = {
     t
 };
 
-// Automaton states. Below `ACTION` a transition only changes the state.
-const FAIL: u8 = 0;
+// Automaton states. Below `ACTION` a transition only changes the state; at or above it, it
+// also does something (or fails), so the common byte costs one comparison.
 /// A value is expected.
 const VALUE: u8 = 1;
 /// A value or `]`: just after `[`.
@@ -100,10 +102,12 @@ const F_E: u8 = 21;
 const N_U: u8 = 22;
 const N_L1: u8 = 23;
 const N_L2: u8 = 24;
-const STATES: usize = 25;
+const STATES: usize = 32;
+const _: () = assert!((N_L2 as usize) < STATES);
 
 // Transitions that also touch the bracket stack or skip a string.
 const ACTION: u8 = 32;
+const FAIL: u8 = 255;
 const OPEN_OBJECT: u8 = 32;
 const OPEN_ARRAY: u8 = 33;
 const NEXT_MEMBER: u8 = 34;
@@ -188,16 +192,14 @@ pub(crate) fn container(b: &[u8], start: usize, non_ascii: &mut bool) -> Option<
     let mut state = VALUE;
     let mut i = start;
     while i < b.len() {
-        let next = TABLE[state as usize][CLASS[b[i] as usize] as usize];
+        let next = TABLE[state as usize & (STATES - 1)][CLASS[b[i] as usize] as usize & (CLASSES - 1)];
         i += 1;
         if next < ACTION {
-            if next == FAIL {
-                return None;
-            }
             state = next;
             continue;
         }
         state = match next {
+            FAIL => return None,
             OPEN_OBJECT | OPEN_ARRAY => {
                 depth += 1;
                 if depth > MAX_DEPTH {

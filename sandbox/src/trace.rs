@@ -12,6 +12,12 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// Room for `bytes` of state text and `states` states before the first reallocation:
+    /// growing from empty copied a typical trace about twice over.
+    pub(crate) fn with_capacity(bytes: usize, states: usize) -> Self {
+        Trace { text: String::with_capacity(bytes), ends: Vec::with_capacity(states) }
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

@@ -28,6 +28,9 @@ pub struct ArenaFirst {
 // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread.
 unsafe impl Sync for ArenaFirst {}
 
+#[cfg(target_feature = "atomics")]
+compile_error!("the toolkit's allocator is single-threaded; build without the atomics feature");
+
 impl ArenaFirst {
     pub const fn new() -> Self {
         ArenaFirst { next: Cell::new(0), end: Cell::new(0), last: Cell::new(usize::MAX), base: Cell::new(0) }
@@ -105,6 +108,13 @@ unsafe impl GlobalAlloc for ArenaFirst {
         if !self.owns(ptr) {
             // SAFETY: `ptr` came from `System` with this layout.
             return unsafe { System.realloc(ptr, layout, new_size) };
+        }
+        if new_size <= layout.size() {
+            // The block keeps its place; an arena block's size is never looked at again.
+            if ptr as usize == self.last.get() {
+                self.next.set(ptr as usize + new_size);
+            }
+            return ptr;
         }
         if ptr as usize == self.last.get() {
             if let Some(stop) = (ptr as usize).checked_add(new_size).filter(|&s| s <= self.end.get()) {
