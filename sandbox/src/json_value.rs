@@ -216,7 +216,7 @@ pub(crate) fn container(b: &[u8], start: usize, non_ascii: &mut bool) -> Option<
             NEXT_MEMBER if open & 1 == 1 => KEY,
             NEXT_MEMBER => VALUE,
             CLOSE_OBJECT | CLOSE_ARRAY => {
-                if (open & 1 == 1) != (next == CLOSE_OBJECT) {
+                if depth == 0 || (open & 1 == 1) != (next == CLOSE_OBJECT) {
                     return None;
                 }
                 open >>= 1;
@@ -230,10 +230,11 @@ pub(crate) fn container(b: &[u8], start: usize, non_ascii: &mut bool) -> Option<
                 i = string_end(b, i, non_ascii)?;
                 AFTER
             }
-            _ => {
+            KEY_STRING => {
                 i = string_end(b, i, non_ascii)?;
                 COLON_NEXT
             }
+            _ => return None,
         };
     }
     None
@@ -284,6 +285,13 @@ pub(crate) fn special_bytes(w: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::container;
+
+    #[test]
+    fn a_value_that_is_not_a_container_is_refused_not_followed_past_its_end() {
+        for text in ["1]", "\"a\"}", "true,1]", "nul"] {
+            assert_eq!(container(text.as_bytes(), 0, &mut false), None, "{text}");
+        }
+    }
 
     /// Every value alone and inside an object: accepted exactly when serde_json accepts it.
     #[test]

@@ -141,7 +141,6 @@ thread_local! {
     /// One buffer reused by every state: a run emits thousands, and allocating each one in
     /// wasm costs more than building it.
     static SPARE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    static PREFIX: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Room left at the start of a state's buffer for `{"state_type":"…","state_def":`, which is
@@ -202,25 +201,25 @@ impl Def {
     /// `state_type` is one of the toolkit's own names, which never need escaping.
     pub fn emit(mut self, state_type: &'static str, comments: &str) {
         debug_assert!(!needs_escape(state_type.as_bytes()));
-        let start = PREFIX.with(|p| {
-            let mut prefix = p.borrow_mut();
-            prefix.clear();
-            prefix.push_str("{\"state_type\":\"");
-            prefix.push_str(state_type);
-            prefix.push_str("\",\"state_def\":");
-            match GAP.checked_sub(prefix.len()) {
-                Some(start) => {
-                    // SAFETY: ASCII spaces are replaced by a whole UTF-8 string.
-                    let bytes = unsafe { self.text.as_mut_vec() };
-                    bytes[start..GAP].copy_from_slice(prefix.as_bytes());
-                    start
-                }
-                None => {
-                    self.text.replace_range(..GAP, &prefix);
-                    0
-                }
+        const HEAD: &str = "{\"state_type\":\"";
+        const TAIL: &str = "\",\"state_def\":";
+        let len = HEAD.len() + state_type.len() + TAIL.len();
+        let start = match GAP.checked_sub(len) {
+            Some(start) => {
+                // SAFETY: ASCII spaces are replaced by ASCII text.
+                let bytes = unsafe { self.text.as_mut_vec() };
+                let (head, rest) = bytes[start..GAP].split_at_mut(HEAD.len());
+                let (name, tail) = rest.split_at_mut(state_type.len());
+                head.copy_from_slice(HEAD.as_bytes());
+                name.copy_from_slice(state_type.as_bytes());
+                tail.copy_from_slice(TAIL.as_bytes());
+                start
             }
-        });
+            None => {
+                self.text.replace_range(..GAP, &format!("{HEAD}{state_type}{TAIL}"));
+                0
+            }
+        };
         self.text.push_str("},\"comments\":");
         json_str(&mut self.text, comments);
         self.text.push('}');
