@@ -16,6 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use storage_backends::ArgorithmRecord;
 
+/// Past this size a cached trace is checked off the async threads.
+const LARGE_TRACE: usize = 256 << 10;
+
 #[derive(Debug, Clone)]
 pub struct CacheSettings {
     pub host: String,
@@ -168,8 +171,16 @@ impl RunCache {
             lookups.with_label_values(&["bypassed"]).inc();
             return None;
         };
-        // Whatever is in Redis is re-checked as a trace before it reaches a client.
-        let found = found.filter(|v| sandbox::is_trace_json(v));
+        // Whatever is in Redis is re-checked as a trace before it reaches a client. A trace can
+        // be megabytes, and checking one that large would hold an executor thread for
+        // milliseconds.
+        let found = match found {
+            Some(v) if v.len() > LARGE_TRACE => tokio::task::spawn_blocking(move || sandbox::is_trace_json(&v).then_some(v))
+                .await
+                .ok()
+                .flatten(),
+            other => other.filter(|v| sandbox::is_trace_json(v)),
+        };
         lookups.with_label_values(&[if found.is_some() { "hit" } else { "miss" }]).inc();
         found
     }

@@ -33,18 +33,9 @@ async fn keys(conn: &mut redis::aio::MultiplexedConnection, pattern: &str) -> Ve
 
 /// A module whose one state's comment is `text`, to tell an updated module's trace apart.
 fn module_saying(text: &str) -> Vec<u8> {
-    let state = format!(r#"{{\"state_type\":\"comment\",\"state_def\":null,\"comments\":\"{text}\"}}"#);
-    let len = state.len() - state.matches('\\').count();
-    wat::parse_str(format!(
-        r#"(module
-  (import "argorithm" "emit" (func $emit (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "{state}")
-  (func (export "argorithm_alloc") (param i32) (result i32) (i32.const 1024))
-  (func (export "run") (param i32 i32) (result i32)
-    (call $emit (i32.const 0) (i32.const {len})) (i32.const 0)))"#
-    ))
-    .unwrap()
+    let state = format!(r#"{{"state_type":"comment","state_def":null,"comments":"{text}"}}"#);
+    let body = format!("(call $emit (i32.const 0) (i32.const {})) (i32.const 0)", state.len());
+    wat::parse_str(sandbox::testing::abi_module_wat("", &state, &body)).unwrap()
 }
 
 fn comments(body: &Value) -> Vec<String> {
@@ -85,6 +76,21 @@ async fn an_entry_that_is_not_a_trace_is_never_served_and_a_fresh_run_replaces_i
         let stored: Value = serde_json::from_str(&stored).unwrap();
         assert_eq!(stored, first.body["data"], "the fresh run was stored again");
     }
+}
+
+#[tokio::test]
+async fn a_trace_of_megabytes_is_served_from_the_cache_whole() {
+    let redis = ServerProcess::redis(PASSWORD, &[]);
+    let app = spawn_cached_app(&redis).await;
+    app.insert_example("binary_search").await;
+    // Every state carries the 20 000-number array: about 2 MB, checked off the async threads.
+    let params = json!({"array": (0..20_000).collect::<Vec<i64>>(), "key": 12_345});
+    let first = app.run("binary_search", params.clone()).await;
+    assert_eq!(first.body["status"], "run_parameters", "{:?}", first.body["detail"]);
+    assert!(first.body.to_string().len() > 1 << 20);
+    let second = app.run("binary_search", params).await;
+    assert_eq!(second.body["status"], "run_cache");
+    assert_eq!(second.body["data"], first.body["data"]);
 }
 
 #[tokio::test]

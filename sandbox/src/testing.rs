@@ -57,3 +57,28 @@ pub fn golden_dir() -> PathBuf {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/golden"),
     }
 }
+
+/// The text of a hand-written module that follows ABI version 1: it imports `argorithm.emit`
+/// and `argorithm.fail`, keeps `data` (e.g. one state's JSON) at address 0 of its one page of
+/// memory, hands out memory from 4096 in `argorithm_alloc`, and runs `body` as the entry
+/// `run(ptr, len)`. `extra` goes before the memory (more imports, helper functions). Tests
+/// turn it into bytes with the `wat` crate.
+pub fn abi_module_wat(extra: &str, data: &str, body: &str) -> String {
+    let data = data.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r#"(module
+  (import "argorithm" "emit" (func $emit (param i32 i32)))
+  (import "argorithm" "fail" (func $fail (param i32 i32)))
+  {extra}
+  (memory (export "memory") 1)
+  (global $bump (mut i32) (i32.const 4096))
+  (data (i32.const 0) "{data}")
+  (func (export "argorithm_alloc") (param $len i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $bump))
+    (global.set $bump (i32.add (global.get $bump) (local.get $len)))
+    (local.get $p))
+  (func (export "run") (param $ptr i32) (param $len i32) (result i32)
+    {body}))"#
+    )
+}

@@ -1,5 +1,6 @@
 //! One test per limit: each hostile module gets its documented error within its limit, and a
 //! normal run on the same sandbox succeeds right after.
+use sandbox::testing::abi_module_wat;
 use sandbox::{Limits, ModuleError, RunError, Sandbox};
 use std::time::{Duration, Instant};
 
@@ -18,24 +19,7 @@ fn limits() -> Limits {
 
 /// A module with the ABI's imports, memory and allocator; `body` is the entry function's body.
 fn module(extra: &str, body: &str) -> Vec<u8> {
-    let wat = format!(
-        r#"(module
-  (import "argorithm" "emit" (func $emit (param i32 i32)))
-  (import "argorithm" "fail" (func $fail (param i32 i32)))
-  {extra}
-  (memory (export "memory") 1)
-  (global $bump (mut i32) (i32.const 4096))
-  (data (i32.const 0) "{escaped}")
-  (func (export "argorithm_alloc") (param $len i32) (result i32)
-    (local $p i32)
-    (local.set $p (global.get $bump))
-    (global.set $bump (i32.add (global.get $bump) (local.get $len)))
-    (local.get $p))
-  (func (export "run") (param $ptr i32) (param $len i32) (result i32)
-    {body}))"#,
-        escaped = COMMENT.replace('"', "\\\"")
-    );
-    wat::parse_str(wat).expect("test WAT parses")
+    wat::parse_str(abi_module_wat(extra, COMMENT, body)).expect("test WAT parses")
 }
 
 fn good_module() -> Vec<u8> {

@@ -97,24 +97,11 @@ pub async fn spawn_app_in(folder: &Path, extra: &[(&str, &str)]) -> TestApp {
 }
 
 
-/// A WAT module with one parameter-free entry; `body` decides what it does.
+/// A WAT module with one parameter-free entry; `body` decides what it does. Its memory starts
+/// with a 60-byte state whose comment is `hello`.
 pub fn wat_module(body: &str) -> Vec<u8> {
-    let state = r#"{\"state_type\":\"comment\",\"state_def\":null,\"comments\":\"hello\"}"#;
-    wat::parse_str(format!(
-        r#"(module
-  (import "argorithm" "emit" (func $emit (param i32 i32)))
-  (memory (export "memory") 1)
-  (global $next (mut i32) (i32.const 1024))
-  (data (i32.const 0) "{state}")
-  (func (export "argorithm_alloc") (param $len i32) (result i32)
-    (local $p i32)
-    (local.set $p (global.get $next))
-    (global.set $next (i32.add (global.get $next) (local.get $len)))
-    (local.get $p))
-  (func (export "run") (param $ptr i32) (param $len i32) (result i32)
-    {body}))"#
-    ))
-    .unwrap()
+    let state = r#"{"state_type":"comment","state_def":null,"comments":"hello"}"#;
+    wat::parse_str(sandbox::testing::abi_module_wat("", state, body)).unwrap()
 }
 
 pub fn wat_config(id: &str) -> Vec<u8> {
