@@ -3,9 +3,12 @@
 //! run: keep-alive clients on loopback for a fixed time per endpoint, in interleaved rounds.
 //!
 //! A cached-run line measures a cache hit (`CACHING=ENABLED`, a real `redis-server` started
-//! here) against the same baseline.
+//! here) against the same baseline. A last line serves the bubblesort answer's bytes from a bare
+//! poem server: what moving that answer over HTTP costs without the app.
 //!
 //!     cargo bench --bench http_run            # BENCH_ROUNDS (5) and BENCH_SECONDS (1) per slice
+//!
+//! `BENCH_CASE=<part of a label>` loads only the matching endpoints, for a profiler.
 //!
 //! The server's `SANDBOX_*` variables, when set, apply to the servers under test.
 use argorithm_server::settings::Settings;
@@ -59,6 +62,18 @@ fn median(rates: &mut [f64]) -> f64 {
     rates[rates.len() / 2]
 }
 
+/// A poem server that answers `answer` to every request, on a port of its own.
+async fn static_server(answer: Vec<u8>) -> u16 {
+    use poem::listener::{Acceptor, Listener};
+    let acceptor = poem::listener::TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+    let port = acceptor.local_addr()[0].as_socket_addr().unwrap().port();
+    let app = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder().content_type("application/json").body(answer.clone())
+    });
+    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
+    port
+}
+
 fn settings(folder: &std::path::Path, extra: &[(&str, String)]) -> Settings {
     let mut vars: HashMap<String, String> = [
         ("HOST", "127.0.0.1".to_owned()),
@@ -98,6 +113,7 @@ fn main() {
         tokio::spawn(cached.run_until_stopped());
         ports
     });
+    let server = server_rt.handle().clone();
     let client_rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     client_rt.block_on(async move {
         let base = format!("http://127.0.0.1:{port}");
@@ -121,9 +137,13 @@ fn main() {
         let hit: serde_json::Value = client.post(&cached_url).json(&body_for_cache).send().await.unwrap().json().await.unwrap();
         assert_eq!(hit["status"], "run_cache", "the cache answers");
 
+        // The same bytes from a bare poem server (no app, no storage, no sandbox): what moving
+        // this answer over HTTP costs on its own, the ceiling for any run that returns it.
+        let answer = client.post(format!("{base}/argorithms/run")).json(&body).send().await.unwrap().bytes().await.unwrap();
+        let static_port = server.spawn(static_server(answer.to_vec())).await.unwrap();
         let run_url = format!("{base}/argorithms/run");
         let tiny_body = serde_json::json!({"argorithmID": "fibonacci", "parameters": {"n": 1}});
-        let endpoints: Vec<(&str, Request)> = vec![
+        let mut endpoints: Vec<(&str, Request)> = vec![
             ("GET /argorithm (baseline)", get(format!("{base}/argorithm"))),
             // One storage read and no sandbox: what the lookup alone costs.
             ("GET /argorithms/view/bubblesort (lookup only)", get(format!("{base}/argorithms/view/bubblesort"))),
@@ -131,7 +151,12 @@ fn main() {
             // A two-state trace separates the run path's fixed cost from the trace's.
             ("POST /argorithms/run (fibonacci n=1, 2 states)", post(run_url, tiny_body)),
             ("POST /argorithms/run (bubblesort, Redis cache hit)", post(cached_url, body_for_cache)),
+            ("GET the bubblesort answer, bare poem server", get(format!("http://127.0.0.1:{static_port}/"))),
         ];
+        // BENCH_CASE=<part of a label> loads only the matching endpoints, for a profiler.
+        if let Ok(case) = std::env::var("BENCH_CASE") {
+            endpoints.retain(|(label, _)| label.contains(case.as_str()));
+        }
         // Short slices, interleaved and repeated: this VM's speed drifts by tens of percent
         // within a minute, which one long slice per endpoint turned into noise in the ratios.
         let mut rates = vec![Vec::new(); endpoints.len()];
@@ -144,7 +169,11 @@ fn main() {
         let medians: Vec<f64> = rates.iter_mut().map(|r| median(r)).collect();
         println!("{CLIENTS} keep-alive clients, server and clients on this machine; {rounds} interleaved rounds of {seconds} s per endpoint; medians");
         for ((label, _), rate) in endpoints.iter().zip(&medians) {
-            println!("{label:<52} {rate:>9.0} req/s  {:.2} of the baseline", rate / medians[0]);
+            if endpoints[0].0.contains("baseline") {
+                println!("{label:<52} {rate:>9.0} req/s  {:.2} of the baseline", rate / medians[0]);
+            } else {
+                println!("{label:<52} {rate:>9.0} req/s");
+            }
         }
         });
     drop(server_rt);

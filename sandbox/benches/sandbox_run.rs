@@ -42,7 +42,13 @@ fn main() {
     ))
     .unwrap();
     let baseline = sandbox.compile(&minimal, "run").unwrap();
-    let bubblesort = sandbox.compile(&guest_wasm("bubblesort"), "run").unwrap();
+    // BENCH_WASM=<path> runs another build of bubblesort, e.g. one with a name section
+    // (`CARGO_PROFILE_RELEASE_STRIP=false`), so that a profiler names the guest's functions.
+    let bytes = match std::env::var("BENCH_WASM") {
+        Ok(path) => std::fs::read(path).unwrap(),
+        Err(_) => guest_wasm("bubblesort"),
+    };
+    let bubblesort = sandbox.compile(&bytes, "run").unwrap();
     let params = br#"{"array":[9,3,7,1,8,2,6,4,10,5]}"#;
     let trace = sandbox.run(&bubblesort, "run", params).unwrap();
 

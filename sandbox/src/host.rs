@@ -2,7 +2,7 @@
 //! nothing, and the memory limiter.
 use crate::error::RunError;
 use crate::limits::Limits;
-use crate::trace::{validate_state, Trace};
+use crate::trace::{StateChecker, Trace};
 use wasmtime::{Caller, Linker, Memory, ResourceLimiter};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -10,6 +10,7 @@ use wasmtime_wasi::WasiCtxBuilder;
 
 pub(crate) struct HostState {
     pub trace: Trace,
+    checker: StateChecker,
     /// The first limit or contract violation; it wins over the trap it causes.
     pub error: Option<RunError>,
     pub memory: Option<Memory>,
@@ -29,6 +30,7 @@ impl HostState {
     pub fn new(limits: &Limits) -> Self {
         HostState {
             trace: Trace::with_capacity(16 << 10, 128),
+            checker: StateChecker::default(),
             error: None,
             memory: None,
             limiter: MemoryLimiter { max_bytes: limits.memory_bytes, hit: false },
@@ -132,7 +134,7 @@ fn emit(mut caller: Caller<'_, HostState>, ptr: i32, len: i32) -> wasmtime::Resu
         (Some(data), Some(host)) => {
             let (ptr, len) = (ptr as u32 as usize, len as u32 as usize);
             match data.get(ptr..ptr.saturating_add(len)) {
-                Some(bytes) => validate_state(bytes).map(|text| host.trace.push(text)),
+                Some(bytes) => host.checker.push(&mut host.trace, bytes),
                 None => Err(format!("pointer {ptr} with length {len} is outside the module's memory")),
             }
         }

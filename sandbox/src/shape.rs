@@ -7,7 +7,8 @@
 //! decides and words the error, so the two can never disagree on what is accepted. The
 //! state_def inside is checked by `json_value`'s automaton.
 
-use crate::json_value::{container, string_end};
+use crate::json_value::{container, object_after, string_end};
+use std::ops::Range;
 
 /// `Some` when `text` is certainly one state of the required shape; then `Some(true)` when it
 /// is all ASCII (so certainly UTF-8), `Some(false)` when a string held other bytes, which the
@@ -21,12 +22,36 @@ pub(crate) fn plain_state(text: &[u8]) -> Option<bool> {
 /// where it ends (whitespace after it included), and whether it was all ASCII.
 pub(crate) fn plain_state_at(text: &[u8], start: usize) -> Option<(usize, bool)> {
     let mut s = Scanner { b: text, i: start, non_ascii: false };
-    if s.compact_state().is_none() {
+    if s.compact_state(container).is_none() {
         s = Scanner { b: text, i: start, non_ascii: false };
         s.state()?;
     }
     s.ws();
     Some((s.i, !s.non_ascii))
+}
+
+/// `plain_state` for the next state of a run, given the run's last all-ASCII state_def `prev`
+/// and where its members began (`prev_members`), as `json_value::object_after` takes them.
+/// Also returns where this state's state_def is when it was checked that way; then `members`
+/// holds where its members begin.
+pub(crate) fn plain_state_after(
+    text: &[u8],
+    prev: &[u8],
+    prev_members: &[u32],
+    members: &mut Vec<u32>,
+) -> Option<(bool, Option<Range<usize>>)> {
+    let mut s = Scanner { b: text, i: 0, non_ascii: false };
+    let mut def = None;
+    let compact = s.compact_state(|b, at, non_ascii| {
+        let end = object_after(b, at, prev, prev_members, members, non_ascii)?;
+        def = Some(at..end);
+        Some(end)
+    });
+    if compact.is_none() {
+        return plain_state(text).map(|ascii| (ascii, None));
+    }
+    s.ws();
+    (s.i == text.len()).then_some((!s.non_ascii, def))
 }
 
 struct Scanner<'a> {
@@ -84,12 +109,13 @@ impl<'a> Scanner<'a> {
 
     /// The form every toolkit emits, keys in order and no whitespace: the keys are compared
     /// as whole byte strings instead of being scanned. A subset of what `state` accepts.
-    fn compact_state(&mut self) -> Option<()> {
+    /// `object` checks the state_def object, as `json_value::container` does.
+    fn compact_state(&mut self, object: impl FnOnce(&'a [u8], usize, &mut bool) -> Option<usize>) -> Option<()> {
         self.literal(b"{\"state_type\":\"")?;
         self.i = string_end(self.b, self.i, &mut self.non_ascii)?;
         self.literal(b",\"state_def\":")?;
         match self.peek()? {
-            b'{' => self.i = container(self.b, self.i, &mut self.non_ascii)?,
+            b'{' => self.i = object(self.b, self.i, &mut self.non_ascii)?,
             _ => self.literal(b"null")?,
         }
         self.literal(b",\"comments\":\"")?;
@@ -112,9 +138,28 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Every deletion of one byte of `original`, and every replacement of one by a byte that means
+/// something to JSON (or is not UTF-8): the inputs of the scanner's differential tests.
+#[cfg(test)]
+pub(crate) fn one_byte_mutations(original: &[u8]) -> Vec<Vec<u8>> {
+    let bytes = b"{}[]\",:\\ -+.0159eEtrufalsn\t\x01\xc3\xff";
+    let mut variants = Vec::new();
+    for at in 0..original.len() {
+        let mut v = original.to_vec();
+        v.remove(at);
+        variants.push(v);
+        for &b in bytes {
+            let mut v = original.to_vec();
+            v[at] = b;
+            variants.push(v);
+        }
+    }
+    variants
+}
+
 #[cfg(test)]
 mod tests {
-    use super::plain_state;
+    use super::{one_byte_mutations, plain_state};
     use crate::json_value::special_bytes;
 
     fn is_plain_state(text: &[u8]) -> bool {
@@ -145,22 +190,10 @@ mod tests {
             r#"{"state_type":"map_set","state_def":{"id":"2","body":{"a\"b":true,"c":null,"d":false}},"comments":"tab\tand\\slash"}"#,
             r#"{"state_type":"comment","state_def":null,"comments":""}"#,
         ];
-        let bytes = b"{}[]\",:\\ -+.0159eEtrufalsn\t\x01\xc3\xff";
         let mut checked = 0;
         for state in states {
             let original = state.as_bytes();
-            let mut variants = Vec::new();
-            for at in 0..original.len() {
-                let mut v = original.to_vec();
-                v.remove(at);
-                variants.push(v);
-                for &b in bytes {
-                    let mut v = original.to_vec();
-                    v[at] = b;
-                    variants.push(v);
-                }
-            }
-            for v in variants {
+            for v in one_byte_mutations(original) {
                 let Ok(text) = std::str::from_utf8(&v) else {
                     assert_ne!(plain_state(&v), Some(true), "called invalid UTF-8 ASCII");
                     continue;

@@ -1,5 +1,7 @@
+use crate::shape::plain_state_after;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::ops::Range;
 
 /// A successful run's states, kept as the JSON text the module emitted (after validation), one
 /// after another in one buffer: the trace is never parsed into a tree and serialized again.
@@ -48,12 +50,15 @@ impl Trace {
         out
     }
 
-    pub(crate) fn push(&mut self, state: &str) {
+    /// Appends a checked state; returns where it starts in the text.
+    pub(crate) fn push(&mut self, state: &str) -> usize {
         if !self.ends.is_empty() {
             self.text.push(',');
         }
+        let start = self.text.len();
         self.text.push_str(state);
         self.ends.push(self.text.len());
+        start
     }
 
     /// Bytes of state text so far.
@@ -129,10 +134,40 @@ fn plain_trace(b: &[u8]) -> Option<bool> {
     }
 }
 
+/// Checks a run's states as they are emitted and appends them to its trace. It remembers the
+/// last all-ASCII state_def, as a range of the trace's text (which only grows), so that the
+/// next one is checked only past what the two share (see `json_value::object_after`).
+#[derive(Default, Clone)]
+pub(crate) struct StateChecker {
+    def: Range<usize>,
+    members: Vec<u32>,
+    next_members: Vec<u32>,
+}
+
+impl StateChecker {
+    pub(crate) fn push(&mut self, trace: &mut Trace, bytes: &[u8]) -> Result<(), String> {
+        let prev = &trace.text.as_bytes()[self.def.clone()];
+        let (plain, def) = match plain_state_after(bytes, prev, &self.members, &mut self.next_members) {
+            Some((ascii, def)) => (Some(ascii), def.filter(|_| ascii)),
+            None => (None, None),
+        };
+        let start = trace.push(checked_text(bytes, plain)?);
+        if let Some(def) = def {
+            self.def = start + def.start..start + def.end;
+            std::mem::swap(&mut self.members, &mut self.next_members);
+        }
+        Ok(())
+    }
+}
+
 /// Checks one emitted state against `{"state_type": string, "state_def": object|null,
 /// "comments": string}` and returns its text, which is then known to be one JSON object.
 pub(crate) fn validate_state(bytes: &[u8]) -> Result<&str, String> {
-    let plain = crate::shape::plain_state(bytes);
+    checked_text(bytes, crate::shape::plain_state(bytes))
+}
+
+/// `bytes` as a state's text, given the scanner's verdict on them (`plain_state`).
+fn checked_text(bytes: &[u8], plain: Option<bool>) -> Result<&str, String> {
     if plain == Some(true) {
         // SAFETY: the scanner saw only ASCII bytes, and ASCII is UTF-8.
         return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
@@ -156,7 +191,43 @@ pub(crate) fn check_with_serde(text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_trace_json, validate_state};
+    use super::{is_trace_json, validate_state, StateChecker, Trace};
+    use crate::shape::one_byte_mutations;
+
+    /// Checking a state after another (resuming where their state_defs stop agreeing) judges
+    /// exactly as checking it alone: every deletion and every replacement by a JSON-significant
+    /// byte, at every position of a state, emitted after each of its neighbours in a trace.
+    #[test]
+    fn a_state_checked_after_another_is_judged_as_if_alone() {
+        let states = [
+            r#"{"state_type":"array_compare","state_def":{"id":"7","variable_name":"arr","body":[3,1,2],"index1":0,"index2":1},"comments":"c"}"#,
+            r#"{"state_type":"array_swap","state_def":{"id":"7","variable_name":"arr","body":[1,3,2],"index1":0,"index2":1},"comments":"s"}"#,
+            r#"{"state_type":"array_compare","state_def":{"id":"7","variable_name":"arr","body":[1,3,2],"index1":0,"index2":2},"comments":"c"}"#,
+            r#"{"state_type":"comment","state_def":null,"comments":"between"}"#,
+            r#"{"state_type":"map_set","state_def":{"id":"7","variable_name":"m","body":{"k":[1,{"x":null}]}},"comments":""}"#,
+        ];
+        let mut compared = 0;
+        for (n, state) in states.iter().enumerate() {
+            let mut variants = one_byte_mutations(state.as_bytes());
+            variants.push(state.as_bytes().to_vec());
+            for prev in states.iter().take(n + 1).skip(n.saturating_sub(2)) {
+                let (mut checker, mut trace) = (StateChecker::default(), Trace::default());
+                checker.push(&mut trace, prev.as_bytes()).expect("a well-formed neighbour");
+                for v in &variants {
+                    let alone = validate_state(v).map(str::to_owned);
+                    let mut after = trace.clone();
+                    let mut checker_after = checker.clone();
+                    let verdict = checker_after.push(&mut after, v);
+                    assert_eq!(verdict.is_ok(), alone.is_ok(), "{}", String::from_utf8_lossy(v));
+                    if let Ok(text) = alone {
+                        assert_eq!(after.states().last(), Some(&text.as_str()));
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10_000, "only {compared} variants were compared");
+    }
 
     #[test]
     fn a_stored_trace_is_accepted_only_as_an_array_of_states() {
