@@ -21,13 +21,7 @@ pub(crate) fn plain_state(text: &[u8]) -> Option<bool> {
 /// The same check for the state that starts at `text[start]` (after optional whitespace):
 /// where it ends (whitespace after it included), and whether it was all ASCII.
 pub(crate) fn plain_state_at(text: &[u8], start: usize) -> Option<(usize, bool)> {
-    let mut s = Scanner { b: text, i: start, non_ascii: false };
-    if s.compact_state(container).is_none() {
-        s = Scanner { b: text, i: start, non_ascii: false };
-        s.state()?;
-    }
-    s.ws();
-    Some((s.i, !s.non_ascii))
+    scan_state(text, start, container).map(|(end, ascii, _)| (end, ascii))
 }
 
 /// `plain_state` for the next state of a run, given the run's last all-ASCII state_def `prev`
@@ -40,18 +34,31 @@ pub(crate) fn plain_state_after(
     prev_members: &[u32],
     members: &mut Vec<u32>,
 ) -> Option<(bool, Option<Range<usize>>)> {
-    let mut s = Scanner { b: text, i: 0, non_ascii: false };
     let mut def = None;
-    let compact = s.compact_state(|b, at, non_ascii| {
+    let (end, ascii, compact) = scan_state(text, 0, |b, at, non_ascii| {
         let end = object_after(b, at, prev, prev_members, members, non_ascii)?;
         def = Some(at..end);
         Some(end)
-    });
-    if compact.is_none() {
-        return plain_state(text).map(|ascii| (ascii, None));
+    })?;
+    (end == text.len()).then_some((ascii, def.filter(|_| compact)))
+}
+
+/// The toolkits' compact form first, with `object` checking the state_def; anything else once
+/// by the general scanner. Where the state ends, whether it was all ASCII, and whether it was
+/// the compact form.
+fn scan_state<'a>(
+    text: &'a [u8],
+    start: usize,
+    object: impl FnOnce(&'a [u8], usize, &mut bool) -> Option<usize>,
+) -> Option<(usize, bool, bool)> {
+    let mut s = Scanner { b: text, i: start, non_ascii: false };
+    let compact = s.compact_state(object).is_some();
+    if !compact {
+        s = Scanner { b: text, i: start, non_ascii: false };
+        s.state()?;
     }
     s.ws();
-    (s.i == text.len()).then_some((!s.non_ascii, def))
+    Some((s.i, !s.non_ascii, compact))
 }
 
 struct Scanner<'a> {
