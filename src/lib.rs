@@ -1,11 +1,13 @@
-//! ARgorithm Server: stores ARgorithms (WebAssembly modules with their toolkit config) and runs
-//! them in the sandbox for the AR app. `startup` builds the app from `settings`.
+//! ARgorithm Server: stores ARgorithms (WebAssembly modules or legacy Python files, with their
+//! toolkit config) and runs them in the sandbox for the AR app and the browser's trace player.
+//! `startup` builds the app from `settings`.
 pub mod api;
 pub mod argorithm_config;
 pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod metrics;
+pub mod player;
 pub mod raw_json;
 pub mod runner;
 pub mod settings;

@@ -24,13 +24,16 @@ impl Runner {
         &self.sandbox
     }
 
-    /// Validates and compiles an uploaded module (CPU-heavy, so on a blocking thread).
-    pub async fn compile(&self, bytes: Arc<Vec<u8>>, entry: String) -> Result<Arc<Compiled>, ApiError> {
+    /// Validates and compiles an uploaded program (CPU-heavy, so on a blocking thread).
+    pub async fn compile(&self, file_name: String, bytes: Arc<Vec<u8>>, entry: String) -> Result<Arc<Compiled>, ApiError> {
         let sandbox = self.sandbox.clone();
-        let compiled = tokio::task::spawn_blocking(move || sandbox.compile(&bytes, &entry))
+        let compiled = tokio::task::spawn_blocking(move || sandbox.compile_file(&file_name, &bytes, &entry))
             .await
             .map_err(ApiError::internal)?;
-        compiled.map_err(|ModuleError::InvalidModule(why)| ApiError::bad_request(format!("invalid module: {why}")))
+        compiled.map_err(|e| match e {
+            ModuleError::Busy => busy(),
+            e => ApiError::bad_request(e.to_string()),
+        })
     }
 
     /// The compiled module of a stored ARgorithm.
@@ -44,12 +47,16 @@ impl Runner {
             .map_err(|e| ApiError::from_storage(e, "ARgorithm"))?
             .ok_or_else(|| ApiError::not_found("argorithm not found"))?;
         let sandbox = self.sandbox.clone();
-        let entry = record.function.clone();
-        let compiled = tokio::task::spawn_blocking(move || sandbox.compile(&blob.bytes, &entry))
+        let (file_name, entry) = (record.filename.clone(), record.function.clone());
+        let compiled = tokio::task::spawn_blocking(move || sandbox.compile_file(&file_name, &blob.bytes, &entry))
             .await
             .map_err(ApiError::internal)?;
-        // A stored module passed these checks at upload; failing now means the limits changed.
-        compiled.map_err(|ModuleError::InvalidModule(why)| ApiError::run_failed(&RunError::InvalidModule(why)))
+        // A stored program passed these checks at upload; failing now means the limits changed
+        // or this server cannot run its kind.
+        compiled.map_err(|e| match e {
+            ModuleError::Busy => busy(),
+            e => ApiError::run_failed(&RunError::InvalidModule(e.to_string())),
+        })
     }
 
     /// One run, waiting up to the queue time for a slot.
@@ -67,4 +74,8 @@ impl Runner {
         .await;
         outcome.unwrap_or_else(|e| Err(RunError::RuntimeError { message: format!("the run was lost: {e}"), stderr: String::new() }))
     }
+}
+
+pub fn busy() -> ApiError {
+    ApiError::busy("the server is running as many ARgorithms as it can; try again in a moment", 1)
 }

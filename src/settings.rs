@@ -1,7 +1,7 @@
 //! Every setting, read from the environment in one place. A bad value stops the server at
 //! start with one line naming the variable; it never starts half-configured.
 use crate::cache::CacheSettings;
-use sandbox::Limits;
+use sandbox::{Limits, PythonSetup};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -25,6 +25,8 @@ pub struct Settings {
     pub admin_email: String,
     pub max_upload_bytes: usize,
     pub sandbox: Limits,
+    /// Where the Python runtime comes from (or why Python is off).
+    pub python: PythonSetup,
     /// How long a run waits for a free sandbox slot before the server answers 503.
     pub queue_wait: Duration,
     /// Present when AUTH=ENABLED.
@@ -146,13 +148,18 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("SANDBOX_MAX_OUTPUT_BYTES", "8388608", "bytes of states one run may emit"),
     ("SANDBOX_CONCURRENCY", "number of cores", "runs at once; more wait up to SANDBOX_QUEUE_WAIT_MS, then get 503"),
     ("SANDBOX_QUEUE_WAIT_MS", "1000", "how long a run waits for a free slot"),
+    ("SANDBOX_PYTHON_MEMORY_MB", "256", "linear memory limit of one Python run (CPython and its snapshot included)"),
+    ("PYTHON_RUNTIME", "the runtime built with the server", "path of the Python runner component; DISABLED turns Python ARgorithms off"),
+    ("PYTHON_RUNTIME_CACHE", "$XDG_CACHE_HOME/argorithm-server, else ~/.cache/argorithm-server", "folder where the compiled Python runtime is kept between starts (only the server's user may write it)"),
 ];
 
 pub fn help_text() -> String {
     let mut out = String::from(
-        "argorithm-server: runs ARgorithms (WebAssembly programs that emit state traces).\n\n\
-         Usage: argorithm-server [--help | --print-openapi]\n\n\
-         --print-openapi  print the OpenAPI document (YAML) and exit\n\n\
+        "argorithm-server: runs ARgorithms (WebAssembly modules and legacy Python files that emit state traces).\n\n\
+         Usage: argorithm-server [--help | --print-openapi | --print-python-runtime | --prepare-python-runtime]\n\n\
+         --print-openapi           print the OpenAPI document (YAML) and exit\n\
+         --print-python-runtime    print the path of the Python runtime this build made, and exit\n\
+         --prepare-python-runtime  compile the Python runtime into PYTHON_RUNTIME_CACHE, and exit\n\n\
          Environment variables:\n",
     );
     for (name, default, meaning) in VARIABLES {
@@ -199,6 +206,25 @@ impl Env<'_> {
         choices.iter().find(|c| c.eq_ignore_ascii_case(v)).copied().ok_or_else(|| {
             SettingsError(format!("{name}={v:?} is not one of {}", choices.join(", ")))
         })
+    }
+}
+
+fn default_cache_folder(env: &Env) -> PathBuf {
+    if let Some(xdg) = env.get("XDG_CACHE_HOME") {
+        return PathBuf::from(xdg).join("argorithm-server");
+    }
+    match env.get("HOME") {
+        Some(home) => PathBuf::from(home).join(".cache/argorithm-server"),
+        None => PathBuf::from("argorithm-cache"),
+    }
+}
+
+fn python_setup(env: &Env) -> PythonSetup {
+    let cache = env.get("PYTHON_RUNTIME_CACHE").map(PathBuf::from).unwrap_or_else(|| default_cache_folder(env));
+    match env.get("PYTHON_RUNTIME") {
+        Some(v) if v.eq_ignore_ascii_case("DISABLED") => PythonSetup::disabled("PYTHON_RUNTIME=DISABLED"),
+        Some(path) => PythonSetup::from_file(PathBuf::from(path), cache),
+        None => PythonSetup::built_in(cache),
     }
 }
 
@@ -294,10 +320,14 @@ impl Settings {
             max_states: env.positive("SANDBOX_MAX_STATES", defaults.max_states as u64)? as usize,
             max_output_bytes: env.positive("SANDBOX_MAX_OUTPUT_BYTES", defaults.max_output_bytes as u64)? as usize,
             concurrency: env.positive("SANDBOX_CONCURRENCY", defaults.concurrency as u64)? as usize,
+            python_memory_bytes: (env.positive("SANDBOX_PYTHON_MEMORY_MB", (defaults.python_memory_bytes >> 20) as u64)? as usize)
+                .saturating_mul(1 << 20),
             ..defaults
         };
-        if sandbox.memory_bytes > 4 << 30 {
-            return Err(SettingsError("SANDBOX_MEMORY_MB must be at most 4096 (wasm32's limit)".into()));
+        for (name, bytes) in [("SANDBOX_MEMORY_MB", sandbox.memory_bytes), ("SANDBOX_PYTHON_MEMORY_MB", sandbox.python_memory_bytes)] {
+            if bytes > 4 << 30 {
+                return Err(SettingsError(format!("{name} must be at most 4096 (wasm32's limit)")));
+            }
         }
         Ok(Settings {
             host: env.parse("HOST", IpAddr::from([0, 0, 0, 0]), "an IP address")?,
@@ -309,6 +339,7 @@ impl Settings {
             admin_email,
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,
             sandbox,
+            python: python_setup(&env),
             queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
             auth,
             bcrypt_cost,

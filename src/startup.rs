@@ -80,6 +80,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/docs/", get(web::docs_index))
         .at("/docs/*path", get(web::docs_file))
         .at("/metrics", get(web::metrics_page))
+        .at("/player/:file", get(crate::player::asset))
         .data(state)
         .around(move |ep, req| web::around(ep, req, max_body, metrics.clone()))
 }
@@ -88,7 +89,10 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let storage = open_storage(&settings).await?;
         ensure_admin(&settings, storage.as_ref()).await?;
-        let sandbox = Arc::new(Sandbox::new(settings.sandbox.clone()).context("cannot start the sandbox")?);
+        // Off the async threads: a first start compiles the Python runtime, which takes seconds.
+        let (limits, python) = (settings.sandbox.clone(), settings.python.clone());
+        let sandbox = tokio::task::spawn_blocking(move || Sandbox::with_python(limits, &python)).await?;
+        let sandbox = Arc::new(sandbox.context("cannot start the sandbox")?);
         let runner = Runner::new(sandbox, settings.queue_wait);
         let addr = (settings.host, settings.port);
         let acceptor = TcpListener::bind(addr)
@@ -120,6 +124,11 @@ impl Application {
         vec![
             format!("storage: {}", self.state.storage.describe()),
             format!("auth: {}", onoff(s.auth_enabled)),
+            match self.state.runner.sandbox().python_status() {
+                Ok(true) => format!("python: ENABLED (runtime compiled at this start, kept in {})", s.python.cache_dir.display()),
+                Ok(false) => format!("python: ENABLED (compiled runtime loaded from {})", s.python.cache_dir.display()),
+                Err(why) => format!("python: DISABLED ({why})"),
+            },
             match &self.state.cache {
                 Some(cache) => format!("caching: ENABLED ({})", cache.describe()),
                 None => "caching: DISABLED".to_owned(),

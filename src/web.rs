@@ -1,25 +1,11 @@
-//! What is not part of the OpenAPI contract: the landing page, Swagger UI, the request log and
-//! the rule that every error answer is JSON `{"detail": ...}`.
+//! What is not part of the OpenAPI contract: Swagger UI, the request log and the rule that every
+//! error answer is JSON `{"detail": ...}`.
 use poem::http::{header, StatusCode};
 use crate::metrics::Metrics;
 use poem::web::Path;
 use poem::{handler, Endpoint, IntoResponse, Request, Response};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
-
-pub const LANDING: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ARgorithm Server</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>ARgorithm Server</h1>
-<p>This service stores and runs <em>ARgorithms</em>: small WebAssembly programs that emit the
-state trace of an algorithm, which the ARgorithm AR app plays back step by step.</p>
-<ul>
-<li><a href="/docs/">API documentation (Swagger UI)</a></li>
-<li><a href="/openapi.json">OpenAPI document</a></li>
-<li><a href="/argorithms/list">Published ARgorithms</a></li>
-</ul>
-</body></html>
-"#;
 
 #[handler]
 pub fn openapi_json() -> Response {
@@ -62,7 +48,7 @@ pub fn docs_file(Path(path): Path<String>) -> Response {
 }
 
 /// Pages served outside the OpenAPI contract, as route templates.
-const EXTRA_ROUTES: [&str; 5] = ["/", "/openapi.json", "/docs", "/docs/{path}", "/metrics"];
+const EXTRA_ROUTES: [&str; 6] = ["/", "/openapi.json", "/docs", "/docs/{path}", "/metrics", "/player/{file}"];
 
 /// Every route template, from the contract itself so it cannot drift.
 fn templates() -> &'static [Vec<String>] {

@@ -58,12 +58,13 @@ async fn a_config_naming_another_file_is_a_406() {
 }
 
 #[tokio::test]
-async fn a_python_file_is_a_400_that_says_why() {
+async fn a_file_that_is_neither_wasm_nor_python_is_a_400_that_says_which_kinds_run() {
     let app = spawn_app().await;
-    let config = config_with("bubblesort", json!({"file": "bubblesort.py"}));
-    let res = app.insert("bubblesort.py", b"def run(**kwargs): pass".to_vec(), &config).await;
+    let config = config_with("bubblesort", json!({"file": "bubblesort.sh"}));
+    let res = app.insert("bubblesort.sh", b"#!/bin/sh\necho hi".to_vec(), &config).await;
     assert_eq!(res.status, 400);
-    assert!(res.body["detail"].as_str().unwrap().contains(".wasm"), "{:?}", res.body);
+    let detail = res.body["detail"].as_str().unwrap();
+    assert!(detail.contains(".wasm") && detail.contains(".py"), "{detail}");
 }
 
 #[tokio::test]

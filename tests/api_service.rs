@@ -1,4 +1,4 @@
-//! The service routes, the legacy auth-disabled answers, JSON errors everywhere, the landing
+//! The service routes, the legacy auth-disabled answers, JSON errors everywhere, the player
 //! page, the OpenAPI document and its checked-in copy.
 mod helpers;
 
@@ -66,13 +66,22 @@ async fn a_run_body_that_is_not_json_is_a_400_in_json() {
 }
 
 #[tokio::test]
-async fn the_landing_page_says_what_the_service_is_and_links_the_docs() {
+async fn the_landing_page_is_the_trace_player_and_links_the_docs() {
     let app = spawn_app().await;
     let res = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains("ARgorithm Server"));
-    assert!(html.contains("href=\"/docs/\""));
+    assert!(html.contains("ARgorithm Player"));
+    for link in ["href=\"/docs/\"", "href=\"/openapi.json\"", "href=\"/argorithms/list\""] {
+        assert!(html.contains(link), "{link}");
+    }
+    let script = app.client.get(app.url("/player/player.js")).send().await.unwrap();
+    assert_eq!(script.status().as_u16(), 200);
+    assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    let missing = app.client.get(app.url("/player/nothing.js")).send().await.unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert!(body["detail"].is_string());
 }
 
 #[tokio::test]

@@ -46,6 +46,7 @@ fn the_server_starts_prints_its_modes_and_logs_requests_to_its_folder() {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", dir.path())
+        .env("PYTHON_RUNTIME_CACHE", sandbox::testing::python_runtime_cache())
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
         .stdout(Stdio::piped())
@@ -66,6 +67,7 @@ fn the_server_starts_prints_its_modes_and_logs_requests_to_its_folder() {
     assert!(banner.contains(&"auth: DISABLED".to_owned()), "{banner:?}");
     assert!(banner.contains(&"caching: DISABLED".to_owned()), "{banner:?}");
     assert!(banner.contains(&"metrics: open".to_owned()), "{banner:?}");
+    assert!(banner.iter().any(|l| l.starts_with("python: ENABLED")), "{banner:?}");
 
     let body = http_get(port, "/argorithm");
     assert!(body.ends_with("{\"auth\":\"DISABLED\"}"), "{body}");
@@ -94,4 +96,39 @@ fn http_get(port: u16, path: &str) -> String {
     let mut out = String::new();
     stream.read_to_string(&mut out).unwrap();
     out
+}
+
+#[test]
+fn the_binary_names_its_python_runtime_and_prepares_it_ahead_of_a_first_start_and_never_loads_a_changed_one() {
+    let out = Command::new(BIN).arg("--print-python-runtime").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = String::from_utf8(out.stdout).unwrap();
+    let bytes = std::fs::read(path.trim()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(bytes.starts_with(b"\0asm"), "the runtime is a WebAssembly component");
+
+    let cache = tempfile::TempDir::new().unwrap();
+    let folder = cache.path().join("cache");
+    let prepare = || Command::new(BIN).arg("--prepare-python-runtime").env("PYTHON_RUNTIME_CACHE", &folder).output().unwrap();
+    let out = prepare();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("python runtime compiled in"), "{out:?}");
+    let kept: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(kept.iter().any(|n| n.ends_with(".cwasm")) && kept.iter().any(|n| n.ends_with(".cwasm.sha256")), "{kept:?}");
+    let out = prepare();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("python runtime already compiled in"), "{out:?}");
+
+    // Machine code that is not what the server wrote is never loaded.
+    let artifact = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|x| x == "cwasm")).unwrap();
+    let mut code = std::fs::read(&artifact).unwrap();
+    let middle = code.len() / 2;
+    code[middle] ^= 0xff;
+    std::fs::write(&artifact, code).unwrap();
+    let out = prepare();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("python runtime compiled in"), "a changed artifact is compiled again: {out:?}");
+    // A folder others may write is refused outright.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = prepare();
+    assert!(!out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("writable by no one else"), "{out:?}");
 }

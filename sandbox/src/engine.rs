@@ -1,6 +1,8 @@
 use crate::error::{ModuleError, RunError};
 use crate::host::{linker, HostState};
+use crate::kind::ProgramKind;
 use crate::limits::Limits;
+use crate::python::{PythonProgram, PythonRuntime, PythonSetup};
 use crate::trace::Trace;
 use crate::validate::{check_abi, check_magic};
 use lru::LruCache;
@@ -18,30 +20,61 @@ use wasmtime::{
 /// How often the epoch advances; a run's deadline is counted in these ticks.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
 
-/// A module that passed validation, ready to be instantiated.
+/// A program that passed validation, ready to be instantiated.
 pub struct Compiled {
-    pub(crate) pre: InstancePre<HostState>,
+    pub(crate) program: Program,
     hash: [u8; 32],
 }
 
+pub(crate) enum Program {
+    Wasm(InstancePre<HostState>),
+    Python(PythonProgram),
+}
+
 impl Compiled {
-    /// The SHA-256 of the module bytes, hex encoded.
+    /// What identifies the compiled program, hex encoded: the SHA-256 of a module's bytes; for
+    /// Python, of its file name and source (the name is part of its code, e.g. in tracebacks).
     pub fn hash_hex(&self) -> String {
         hex::encode(self.hash)
     }
+
+    fn check_entry(&self, entry: &str, memory_limit: usize) -> Result<(), ModuleError> {
+        match &self.program {
+            // The cache is keyed by content only; the entry may differ between ARgorithms.
+            Program::Wasm(pre) => check_abi(pre.module(), entry, memory_limit).map_err(ModuleError::InvalidModule),
+            Program::Python(program) => program.check_entry(entry),
+        }
+    }
 }
 
-/// The engine, the linker and the compiled-module cache. One per process.
+fn python_key(file_name: &str, source: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"python\0");
+    hasher.update(file_name.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(source);
+    hasher.finalize().into()
+}
+
+/// The engine, the linker, the Python runtime and the compiled-program cache. One per process.
 pub struct Sandbox {
     pub(crate) engine: Engine,
     linker: Linker<HostState>,
     pub(crate) limits: Limits,
     cache: Mutex<LruCache<[u8; 32], Arc<Compiled>>>,
     ticker_stop: Arc<AtomicBool>,
+    python: Result<PythonRuntime, String>,
 }
 
 impl Sandbox {
+    /// A sandbox for WebAssembly modules only.
     pub fn new(limits: Limits) -> anyhow::Result<Self> {
+        Self::with_python(limits, &PythonSetup::disabled("this sandbox was made without it"))
+    }
+
+    /// A sandbox for WebAssembly modules and, when `python` can be loaded, Python programs. A
+    /// runtime that cannot be loaded leaves Python off, with the reason (`python_status`).
+    pub fn with_python(limits: Limits, python: &PythonSetup) -> anyhow::Result<Self> {
         let slots = u32::try_from(limits.concurrency.max(1) * 2 + 2)?;
         let mut pool = PoolingAllocationConfig::default();
         pool.total_core_instances(slots)
@@ -67,21 +100,56 @@ impl Sandbox {
         let ticker_stop = Arc::new(AtomicBool::new(false));
         spawn_ticker(engine.clone(), ticker_stop.clone())?;
         let entries = NonZeroUsize::new(limits.module_cache_entries.max(1)).expect("non-zero");
-        Ok(Sandbox { engine, linker, limits, cache: Mutex::new(LruCache::new(entries)), ticker_stop })
+        let python = PythonRuntime::load(python, &limits);
+        Ok(Sandbox { engine, linker, limits, cache: Mutex::new(LruCache::new(entries)), ticker_stop, python })
+    }
+
+    /// Whether Python programs run here: `Ok(true)` when this start had to compile the runtime
+    /// (later starts load what it kept), or why they do not.
+    pub fn python_status(&self) -> Result<bool, &str> {
+        self.python.as_ref().map(|p| p.compiled_now).map_err(String::as_str)
+    }
+
+    /// Validates and compiles a program of the kind its file name says (`.wasm` or `.py`), with
+    /// `entry` as its entry function, and keeps it for later runs. CPU-heavy (Python's check
+    /// runs the program's top level): call it off async threads.
+    pub fn compile_file(&self, file_name: &str, bytes: &[u8], entry: &str) -> Result<Arc<Compiled>, ModuleError> {
+        match ProgramKind::of_file(file_name)? {
+            ProgramKind::Wasm => self.compile(bytes, entry),
+            ProgramKind::Python => self.compile_python(file_name, bytes, entry),
+        }
+    }
+
+    fn compile_python(&self, file_name: &str, source: &[u8], entry: &str) -> Result<Arc<Compiled>, ModuleError> {
+        let python = self.python.as_ref().map_err(|why| {
+            ModuleError::Unsupported(format!(
+                "this server cannot run Python ARgorithms: the Python runtime is unavailable ({why}). \
+                 Build the server where python3 (with venv) and PyPI are reachable, or point PYTHON_RUNTIME at a runner component"
+            ))
+        })?;
+        let hash = python_key(file_name, source);
+        if let Some(hit) = self.cache.lock().get(&hash) {
+            hit.check_entry(entry, self.limits.memory_bytes)?;
+            return Ok(hit.clone());
+        }
+        let program = python.check(source, file_name, &self.limits)?;
+        program.check_entry(entry)?;
+        let compiled = Arc::new(Compiled { program: Program::Python(program), hash });
+        self.cache.lock().put(hash, compiled.clone());
+        Ok(compiled)
     }
 
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
-    /// Validates and compiles `bytes` against ABI version 1 with `entry` as the entry function,
-    /// and keeps the result for later runs. Compiling is CPU-heavy: call it off async threads.
+    /// Validates and compiles the WebAssembly module `bytes` against ABI version 1 with `entry`
+    /// as the entry function, and keeps the result for later runs. Compiling is CPU-heavy: call
+    /// it off async threads.
     pub fn compile(&self, bytes: &[u8], entry: &str) -> Result<Arc<Compiled>, ModuleError> {
         let hash: [u8; 32] = Sha256::digest(bytes).into();
         if let Some(hit) = self.cache.lock().get(&hash) {
-            // The cache is keyed by content only; the entry may differ between ARgorithms.
-            check_abi(hit.pre.module(), entry, self.limits.memory_bytes)
-                .map_err(ModuleError::InvalidModule)?;
+            hit.check_entry(entry, self.limits.memory_bytes)?;
             return Ok(hit.clone());
         }
         check_magic(bytes).map_err(ModuleError::InvalidModule)?;
@@ -93,7 +161,7 @@ impl Sandbox {
             .linker
             .instantiate_pre(&module)
             .map_err(|e| ModuleError::InvalidModule(format!("{e:#}")))?;
-        let compiled = Arc::new(Compiled { pre, hash });
+        let compiled = Arc::new(Compiled { program: Program::Wasm(pre), hash });
         self.cache.lock().put(hash, compiled.clone());
         Ok(compiled)
     }
@@ -108,7 +176,13 @@ impl Sandbox {
     /// Runs `entry` with `params` (a JSON object's text) in a fresh instance. Blocks the calling
     /// thread for up to the time limit: never call it on an async executor thread.
     pub fn run(&self, compiled: &Compiled, entry: &str, params: &[u8]) -> Result<Trace, RunError> {
-        crate::run::run(self, compiled, entry, params)
+        match &compiled.program {
+            Program::Wasm(pre) => crate::run::run(self, pre, entry, params),
+            Program::Python(program) => match &self.python {
+                Ok(python) => python.run(program, entry, params, &self.limits),
+                Err(why) => Err(RunError::InvalidModule(format!("the Python runtime is unavailable: {why}"))),
+            },
+        }
     }
 }
 
@@ -118,7 +192,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn spawn_ticker(engine: Engine, stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+pub(crate) fn spawn_ticker(engine: Engine, stop: Arc<AtomicBool>) -> anyhow::Result<()> {
     std::thread::Builder::new().name("sandbox-epoch".into()).spawn(move || {
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(EPOCH_TICK);

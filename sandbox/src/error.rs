@@ -3,8 +3,20 @@ use thiserror::Error;
 /// Why a module was refused at upload.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ModuleError {
+    /// A WebAssembly module that does not follow the ABI.
     #[error("invalid module: {0}")]
     InvalidModule(String),
+    /// A Python program that does not compile, imports what the sandbox lacks, or whose top
+    /// level fails; the message is for its author.
+    #[error("{0}")]
+    InvalidProgram(String),
+    /// A kind of program this sandbox does not run (an unknown file type, or Python on a server
+    /// without the Python runtime); the message says what would.
+    #[error("{0}")]
+    Unsupported(String),
+    /// Every sandbox slot is taken, so the program could not be checked now.
+    #[error("the sandbox is at capacity")]
+    Busy,
 }
 
 /// Why a run produced no trace. `kind()` is the stable name clients see.

@@ -28,12 +28,16 @@ struct Wasi {
 
 impl HostState {
     pub fn new(limits: &Limits) -> Self {
+        Self::with_memory_limit(limits, limits.memory_bytes)
+    }
+
+    pub fn with_memory_limit(limits: &Limits, memory_bytes: usize) -> Self {
         HostState {
             trace: Trace::with_capacity(16 << 10, 128),
             checker: StateChecker::default(),
             error: None,
             memory: None,
-            limiter: MemoryLimiter { max_bytes: limits.memory_bytes, hit: false },
+            limiter: MemoryLimiter { max_bytes: memory_bytes, hit: false },
             max_states: limits.max_states,
             max_output_bytes: limits.max_output_bytes,
             max_stdio_bytes: limits.max_stdio_bytes,
@@ -63,7 +67,29 @@ impl HostState {
             .unwrap_or_default()
     }
 
-    fn fail_with(&mut self, error: RunError) -> wasmtime::Error {
+    /// Checks one emitted state against the limits and the state format, and keeps it. The
+    /// error, returned as a trap, ends the run.
+    pub fn accept_state(&mut self, bytes: &[u8]) -> wasmtime::Result<()> {
+        if self.trace.len() >= self.max_states {
+            let e = RunError::OutputLimitExceeded(format!("more than {} states", self.max_states));
+            return Err(self.fail_with(e));
+        }
+        if self.trace.bytes().saturating_add(bytes.len()) > self.max_output_bytes {
+            let e = RunError::OutputLimitExceeded(format!("more than {} bytes of states", self.max_output_bytes));
+            return Err(self.fail_with(e));
+        }
+        match self.checker.push(&mut self.trace, bytes) {
+            Ok(()) => Ok(()),
+            Err(reason) => Err(self.invalid_state(reason)),
+        }
+    }
+
+    fn invalid_state(&mut self, reason: String) -> wasmtime::Error {
+        let index = self.trace.len();
+        self.fail_with(RunError::InvalidState { index, reason })
+    }
+
+    pub(crate) fn fail_with(&mut self, error: RunError) -> wasmtime::Error {
         let message = error.to_string();
         self.error.get_or_insert(error);
         wasmtime::Error::msg(message)
@@ -116,33 +142,19 @@ fn guest_bytes<'a>(
 }
 
 fn emit(mut caller: Caller<'_, HostState>, ptr: i32, len: i32) -> wasmtime::Result<()> {
-    let state = caller.data();
-    let index = state.trace.len();
-    if index >= state.max_states {
-        let e = RunError::OutputLimitExceeded(format!("more than {} states", state.max_states));
-        return Err(caller.data_mut().fail_with(e));
-    }
-    if state.trace.bytes().saturating_add(len as u32 as usize) > state.max_output_bytes {
-        let e = RunError::OutputLimitExceeded(format!(
-            "more than {} bytes of states",
-            state.max_output_bytes
-        ));
-        return Err(caller.data_mut().fail_with(e));
-    }
     let (data, host) = caller.data().memory.map(|m| m.data_and_store_mut(&mut caller)).unzip();
-    let validated = match (data, host) {
+    match (data, host) {
         (Some(data), Some(host)) => {
             let (ptr, len) = (ptr as u32 as usize, len as u32 as usize);
             match data.get(ptr..ptr.saturating_add(len)) {
-                Some(bytes) => host.checker.push(&mut host.trace, bytes),
-                None => Err(format!("pointer {ptr} with length {len} is outside the module's memory")),
+                Some(bytes) => host.accept_state(bytes),
+                None => {
+                    let reason = format!("pointer {ptr} with length {len} is outside the module's memory");
+                    Err(host.invalid_state(reason))
+                }
             }
         }
-        _ => Err("the module has no memory export".to_owned()),
-    };
-    match validated {
-        Ok(()) => Ok(()),
-        Err(reason) => Err(caller.data_mut().fail_with(RunError::InvalidState { index, reason })),
+        _ => Err(caller.data_mut().invalid_state("the module has no memory export".to_owned())),
     }
 }
 

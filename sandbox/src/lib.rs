@@ -1,4 +1,6 @@
-//! The wasmtime host that runs ARgorithm modules.
+//! The wasmtime host that runs ARgorithms: WebAssembly modules, and legacy Python files on
+//! CPython compiled to WebAssembly (`python`). The server hands the sandbox "a program" with
+//! its file name (`Sandbox::compile_file`); the kind is decided here, nowhere else.
 //!
 //! A module is compiled once (at upload, which is also its validation), kept in a bounded cache
 //! keyed by its content hash, and every run gets a fresh `Store` and instance from a pooling
@@ -10,7 +12,9 @@
 mod engine;
 mod error;
 mod host;
+mod kind;
 mod limits;
+mod python;
 #[doc(hidden)]
 pub mod testing;
 mod run;
@@ -20,6 +24,8 @@ mod trace;
 mod validate;
 
 pub use engine::{Compiled, Sandbox};
+pub use kind::ProgramKind;
+pub use python::PythonSetup;
 pub use error::{ModuleError, RunError};
 pub use limits::Limits;
 pub use trace::{is_trace_json, Trace};

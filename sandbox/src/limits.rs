@@ -8,6 +8,9 @@ pub struct Limits {
     pub timeout: Duration,
     /// Linear memory of one instance, in bytes.
     pub memory_bytes: usize,
+    /// Linear memory of one Python instance, in bytes: CPython's own heap and the snapshot of
+    /// the runtime take part of it before the program starts.
+    pub python_memory_bytes: usize,
     /// States one run may emit.
     pub max_states: usize,
     /// Bytes of state JSON one run may emit, counted as they are emitted.
@@ -28,6 +31,7 @@ impl Default for Limits {
         Limits {
             timeout: Duration::from_millis(2000),
             memory_bytes: 64 << 20,
+            python_memory_bytes: 256 << 20,
             max_states: 20_000,
             max_output_bytes: 8 << 20,
             max_wasm_stack: 1 << 20,

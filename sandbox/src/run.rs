@@ -1,13 +1,13 @@
-use crate::engine::{Compiled, Sandbox, EPOCH_TICK};
+use crate::engine::{Sandbox, EPOCH_TICK};
 use crate::error::RunError;
 use crate::host::HostState;
 use crate::trace::Trace;
-use wasmtime::{PoolConcurrencyLimitError, Store, Trap};
+use wasmtime::{InstancePre, PoolConcurrencyLimitError, Store, Trap};
 use wasmtime_wasi::I32Exit;
 
 pub(crate) fn run(
     sandbox: &Sandbox,
-    compiled: &Compiled,
+    pre: &InstancePre<HostState>,
     entry: &str,
     params: &[u8],
 ) -> Result<Trace, RunError> {
@@ -18,7 +18,7 @@ pub(crate) fn run(
     // One tick more, because the current tick may be about to end.
     store.set_epoch_deadline(ticks + 1);
 
-    let outcome = call(&mut store, compiled, entry, params);
+    let outcome = call(&mut store, pre, entry, params);
     let state = store.data_mut();
     if let Some(error) = state.error.take() {
         return Err(error);
@@ -35,11 +35,11 @@ pub(crate) fn run(
 
 fn call(
     store: &mut Store<HostState>,
-    compiled: &Compiled,
+    pre: &InstancePre<HostState>,
     entry: &str,
     params: &[u8],
 ) -> wasmtime::Result<i32> {
-    let instance = compiled.pre.instantiate(&mut *store)?;
+    let instance = pre.instantiate(&mut *store)?;
     let memory = instance
         .get_memory(&mut *store, "memory")
         .ok_or_else(|| wasmtime::Error::msg("the module does not export its memory"))?;

@@ -1,5 +1,8 @@
 //! Test helpers shared by this crate's tests and the server's: the guest workspace (toolkit,
 //! examples, golden scenarios) built to wasm once per test process.
+use crate::{PythonSetup, Sandbox};
+use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -81,4 +84,97 @@ pub fn abi_module_wat(extra: &str, data: &str, body: &str) -> String {
   (func (export "run") (param $ptr i32) (param $len i32) (result i32)
     {body}))"#
     )
+}
+
+/// The parameters of `PUBLIC` in scenarios.py. The golden files record parameters after the
+/// run, and the Python Vector aliased (and so appended to) its input list; these are the
+/// values the scenarios were called with.
+pub fn scenario_cases() -> Vec<(&'static str, Vec<Value>)> {
+    vec![
+        ("bubblesort", vec![json!({"array": [6, 3, 2, 4, 5, 1]}), json!({"array": [1]}), json!({"array": []})]),
+        ("fibonacci", vec![json!({"n": 4}), json!({"n": 1}), json!({"n": 0}), json!({"n": 10})]),
+        ("array_ops", vec![json!({"data": [5, 8, 1, 3]})]),
+        ("matrix_ops", vec![json!({"rows": 2, "cols": 3})]),
+        ("stack_ops", vec![json!({"items": [1, 2, 3]})]),
+        ("queue_ops", vec![json!({"items": ["a", "b", "c"]})]),
+        ("string_ops", vec![json!({"text": "hello"})]),
+        ("vector_ops", vec![json!({"data": [3, 1, 2]})]),
+        ("forwardlist_ops", vec![json!({"values": [1, 2, 3]})]),
+        ("list_ops", vec![json!({"values": [10, 20, 30]})]),
+        ("map_ops", vec![json!({"keys": ["x", "y", "z"]})]),
+        ("priorityqueue_ops", vec![json!({"items": [5, 1, 4, 2]})]),
+    ]
+}
+
+/// Renames every id (and `$ARgorithmToolkit.X:<id>` reference) to `id1`, `id2`, ... in order of
+/// first appearance, as the golden README describes.
+pub fn normalize(states: &mut [Value]) {
+    let mut ids: HashMap<String, String> = HashMap::new();
+    fn rename(v: &mut Value, ids: &mut HashMap<String, String>, keys: &[&str]) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map.iter_mut() {
+                    if let Value::String(s) = child {
+                        if keys.contains(&k.as_str()) && s != "none" {
+                            let n = ids.len() + 1;
+                            *s = ids.entry(s.clone()).or_insert_with(|| format!("id{n}")).clone();
+                            continue;
+                        }
+                        if let Some((prefix, id)) = s.split_once(':').filter(|(p, _)| p.starts_with("$ARgorithmToolkit.")) {
+                            let n = ids.len() + 1;
+                            let new = ids.entry(id.to_owned()).or_insert_with(|| format!("id{n}")).clone();
+                            *s = format!("{prefix}:{new}");
+                            continue;
+                        }
+                    }
+                    rename(child, ids, keys);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| rename(i, ids, keys)),
+            _ => {}
+        }
+    }
+    // Node names are their ids, and pointers name nodes.
+    let keys = ["id", "variable_name", "head", "tail", "next", "prev", "last_head", "last_tail", "last_next", "last_prev"];
+    for state in states.iter_mut() {
+        if let Some(def) = state.get_mut("state_def") {
+            // variable_name is an id only for nodes; structures keep their given names.
+            let is_node = def.get("id").and_then(Value::as_str) == def.get("variable_name").and_then(Value::as_str);
+            let used: Vec<&str> = keys.iter().copied().filter(|k| *k != "variable_name" || is_node).collect();
+            rename(def, &mut ids, &used);
+        }
+    }
+}
+
+
+/// Where every test's compiled Python runtime is kept: beside the build, shared by all tests.
+pub fn python_runtime_cache() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-python-runtime-cache")
+}
+
+/// The Python runtime this build made, for tests; `PYTHON_RUNTIME` names another build.
+pub fn python_setup() -> PythonSetup {
+    match std::env::var_os("PYTHON_RUNTIME") {
+        Some(path) => PythonSetup::from_file(path.into(), python_runtime_cache()),
+        None => PythonSetup::built_in(python_runtime_cache()),
+    }
+}
+
+/// Fails the test, saying how to get it, when the sandbox cannot run Python: a Python test
+/// must never pass without the runtime.
+pub fn require_python(sandbox: &Sandbox) {
+    if let Err(why) = sandbox.python_status() {
+        panic!("the Python runtime is unavailable ({why}); it is built by sandbox/build.rs, which needs python3 with venv and PyPI");
+    }
+}
+
+pub fn python_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("python")
+}
+
+/// A legacy-form example ARgorithm: its source and its config.
+pub fn python_example(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let dir = python_dir().join("examples");
+    let read = |file: String| std::fs::read(dir.join(&file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
+    (read(format!("{name}.py")), read(format!("{name}.config.json")))
 }

@@ -7,17 +7,18 @@ use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{Multipart, Object, OpenApi};
+use sandbox::ProgramKind;
 use std::sync::Arc;
 use storage_backends::{AccountKind, ArgorithmRecord, NewArgorithm};
 
-/// An ARgorithm as the legacy clients read it (never with its module bytes).
+/// An ARgorithm as the legacy clients read it (never with its program).
 #[derive(Object)]
 pub struct Argorithm {
     #[oai(rename = "argorithmID")]
     argorithm_id: String,
     /// Email of the programmer who uploaded it.
     maintainer: String,
-    /// The module's file name.
+    /// The program's file name (`.wasm` or `.py`).
     filename: String,
     /// The exported entry function.
     function: String,
@@ -45,7 +46,8 @@ impl From<ArgorithmRecord> for Argorithm {
 /// The upload the toolkit CLI sends.
 #[derive(Multipart)]
 struct UploadForm {
-    /// The ARgorithm: a WebAssembly module (`.wasm`) following ABI version 1.
+    /// The ARgorithm: a WebAssembly module (`.wasm`) following ABI version 1, or a legacy
+    /// ARgorithmToolkit Python file (`.py`).
     file: Upload,
     /// The config JSON: `argorithmID`, `file`, `function`, `parameters`, `example`, `description`.
     data: Upload,
@@ -75,12 +77,7 @@ async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> 
         return Err(ApiError::too_large(format!("the upload is over the limit of {limit} bytes")));
     }
     let config: ArgorithmConfig = parse_config(&data).map_err(ApiError::bad_request)?;
-    if !config.file.ends_with(".wasm") {
-        return Err(ApiError::bad_request(format!(
-            "config field `file` ({:?}) must name a .wasm WebAssembly module",
-            config.file
-        )));
-    }
+    ProgramKind::of_file(&config.file).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if config.file != uploaded_name {
         return Err(ApiError::not_acceptable(format!(
             "The file name was invalid: the config names {:?} but the uploaded file is {:?}",
@@ -88,8 +85,8 @@ async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> 
         )));
     }
     let file = Arc::new(file);
-    // Compiling hashes the bytes (off the async threads); the record keeps that hash.
-    let module_hash = state.runner.compile(file.clone(), config.function.clone()).await?.hash_hex();
+    // Compiling hashes the program (off the async threads); the record keeps that hash.
+    let module_hash = state.runner.compile(config.file.clone(), file.clone(), config.function.clone()).await?.hash_hex();
     Ok(NewArgorithm {
         argorithm_id: config.argorithm_id,
         maintainer,

@@ -7,6 +7,7 @@ use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use crate::cache;
+use crate::runner::busy;
 use sandbox::{Compiled, RunError};
 use std::sync::Arc;
 use std::time::Instant;
@@ -59,10 +60,6 @@ fn body(status: &str, data: &str, detail: Option<&str>) -> String {
     }
     out.push('}');
     out
-}
-
-fn busy() -> ApiError {
-    ApiError::busy("the server is running as many ARgorithms as it can; try again in a moment", 1)
 }
 
 /// A run's answer and the status label it is counted under.

@@ -23,11 +23,11 @@ enum AuthResponse {
 
 #[OpenApi(tag = "ApiTags::Service")]
 impl ServiceApi {
-    /// The landing page. Served here because the API owns the root path; hidden from the
-    /// document, which describes the JSON contract.
+    /// The trace player (`crate::player`). Served here because the API owns the root path;
+    /// hidden from the document, which describes the JSON contract.
     #[oai(path = "/", method = "get", hidden)]
     async fn landing(&self) -> Html<&'static str> {
-        Html(crate::web::LANDING)
+        Html(crate::player::INDEX)
     }
 
     /// Says whether the server is reachable and whether it requires logins.

@@ -57,6 +57,12 @@ pub fn settings_for(folder: &Path, extra: &[(&str, &str)]) -> Settings {
     vars.insert("HOST".into(), "127.0.0.1".into());
     vars.insert("PORT".into(), "0".into());
     vars.insert("STORAGE_FOLDER".into(), folder.display().to_string());
+    // One compiled Python runtime for every test server, kept beside the build.
+    vars.insert("PYTHON_RUNTIME_CACHE".into(), sandbox::testing::python_runtime_cache().display().to_string());
+    // Another build of the runtime, for working on it without rebuilding the server.
+    if let Ok(path) = std::env::var("PYTHON_RUNTIME") {
+        vars.insert("PYTHON_RUNTIME".into(), path);
+    }
     if testing_mongo() && !extra.iter().any(|(k, _)| *k == "DATABASE") {
         vars.insert("DATABASE".into(), "MONGO".into());
         vars.insert("DB_ENDPOINT".into(), servers::shared_mongo_url());

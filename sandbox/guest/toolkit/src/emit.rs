@@ -268,6 +268,19 @@ pub fn py_str<T: Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
+/// `bool(value)` as Python decides it.
+pub fn py_truthy<T: Serialize + ?Sized>(value: &T) -> bool {
+    use serde_json::Value;
+    match serde_json::to_value(value) {
+        Ok(Value::Null) | Ok(Value::Bool(false)) | Err(_) => false,
+        Ok(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Ok(Value::String(s)) => !s.is_empty(),
+        Ok(Value::Array(items)) => !items.is_empty(),
+        Ok(Value::Object(map)) => !map.is_empty(),
+        Ok(Value::Bool(true)) => true,
+    }
+}
+
 fn py_repr(v: &serde_json::Value) -> String {
     use serde_json::Value;
     match v {

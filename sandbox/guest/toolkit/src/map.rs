@@ -1,4 +1,4 @@
-use crate::emit::{json, next_id, py_str, Def, StateSet};
+use crate::emit::{json, next_id, py_str, py_truthy, Def, StateSet};
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -86,7 +86,12 @@ impl<K: Serialize + Clone + PartialEq, V: Serialize + Clone> Map<K, V> {
             None => {
                 // "efaulted" is the Python toolkit's spelling; clients display it as it is.
                 let comments = format!("key not found. value efaulted to {}", py_str(&default));
-                self.def().field("key", key).field("value", &default).emit("map_get", &comments);
+                // 0.2.3 shows a falsy default (None, 0, False, "", an empty list) as "none".
+                if py_truthy(&default) {
+                    self.def().field("key", key).field("value", &default).emit("map_get", &comments);
+                } else {
+                    self.def().field("key", key).field("value", "none").emit("map_get", &comments);
+                }
                 default
             }
         }
@@ -108,5 +113,39 @@ impl<K: Serialize + Clone + PartialEq, V: Serialize + Clone> Map<K, V> {
                 None
             }
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::Map;
+    use crate::emit::{take_emitted, StateSet};
+
+    fn value_of_last_get() -> serde_json::Value {
+        let states = take_emitted();
+        let last: serde_json::Value = serde_json::from_str(states.last().unwrap()).unwrap();
+        assert_eq!(last["state_type"], "map_get");
+        last["state_def"]["value"].clone()
+    }
+
+    #[test]
+    fn a_missing_key_shows_a_falsy_default_as_none_as_the_python_toolkit_does() {
+        let algo = StateSet::new();
+        let m: Map<String, i64> = Map::new("m", &algo, "");
+        assert_eq!(m.get_or(&"x".to_owned(), 0), 0);
+        assert_eq!(value_of_last_get(), "none");
+        assert_eq!(m.get_or(&"x".to_owned(), -1), -1);
+        assert_eq!(value_of_last_get(), -1);
+        let s: Map<String, String> = Map::new("s", &algo, "");
+        s.get_or(&"x".to_owned(), String::new());
+        assert_eq!(value_of_last_get(), "none");
+        let b: Map<String, bool> = Map::new("b", &algo, "");
+        b.get_or(&"x".to_owned(), false);
+        assert_eq!(value_of_last_get(), "none");
+        b.get_or(&"x".to_owned(), true);
+        assert_eq!(value_of_last_get(), true);
+        let o: Map<String, Option<i64>> = Map::new("o", &algo, "");
+        o.get_or(&"x".to_owned(), None);
+        assert_eq!(value_of_last_get(), "none");
     }
 }

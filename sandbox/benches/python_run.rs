@@ -1,0 +1,65 @@
+//! In-process cost of one Python run: a fresh instance of the runtime's snapshot from the
+//! pooling allocator, the legacy-form bubblesort on 10 elements (101 states), and the trace.
+//! Baselines measured in the same run: a Python program that returns an empty StateSet (the
+//! fixed cost of a fresh Python instance), and the WebAssembly bubblesort on the same input.
+//!
+//!     cargo bench -p sandbox --bench python_run
+use sandbox::testing::{guest_wasm, python_example, python_setup, require_python};
+use sandbox::{Limits, Sandbox};
+use std::time::{Duration, Instant};
+
+/// p50 and p99 of `f`, or `None` when `BENCH_CASE=<part of a label>` leaves this case out.
+fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> Option<Duration> {
+    if std::env::var("BENCH_CASE").is_ok_and(|c| !label.contains(c.as_str())) {
+        return None;
+    }
+    for _ in 0..iterations / 10 {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let (p50, p99) = (times[times.len() / 2], times[times.len() * 99 / 100]);
+    println!("{label:<52} p50 {:>8.3} ms   p99 {:>8.3} ms", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+    Some(p50)
+}
+
+fn main() {
+    let iterations = std::env::var("BENCH_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(2_000);
+    let started = Instant::now();
+    let sandbox = Sandbox::with_python(Limits::default(), &python_setup()).unwrap();
+    require_python(&sandbox);
+    println!("runtime loaded in {:.1} ms (compiled at this start: {:?})", started.elapsed().as_secs_f64() * 1e3, sandbox.python_status());
+
+    let (source, _) = python_example("bubblesort");
+    let started = Instant::now();
+    let bubblesort = sandbox.compile_file("bubblesort.py", &source, "run").unwrap();
+    println!("upload check of bubblesort.py: {:.2} ms", started.elapsed().as_secs_f64() * 1e3);
+    let empty = "import ARgorithmToolkit\n\ndef run(**kwargs):\n    return ARgorithmToolkit.StateSet()\n";
+    let empty = sandbox.compile_file("empty.py", empty.as_bytes(), "run").unwrap();
+    let wasm = sandbox.compile(&guest_wasm("bubblesort"), "run").unwrap();
+    let params = br#"{"array":[9,8,7,6,5,4,3,2,1,0]}"#;
+    let trace = sandbox.run(&bubblesort, "run", params).unwrap();
+    println!("{iterations} iterations each; bubblesort.py on 10 elements emits {} states, {} bytes", trace.len(), trace.to_json_array().len());
+
+    let base = measure("baseline: empty Python program (fresh instance)", iterations, || {
+        sandbox.run(&empty, "run", b"{}").unwrap();
+    });
+    let wasm = measure("baseline: WebAssembly bubblesort, 10 elements", iterations, || {
+        sandbox.run(&wasm, "run", params).unwrap();
+    });
+    let python = measure("bubblesort.py, 10 elements (fresh instance)", iterations, || {
+        sandbox.run(&bubblesort, "run", params).unwrap();
+    });
+    if let (Some(base), Some(python)) = (base, python) {
+        println!("bubblesort.py / empty Python run (p50): {:.2}", python.as_secs_f64() / base.as_secs_f64());
+    }
+    if let (Some(wasm), Some(python)) = (wasm, python) {
+        println!("bubblesort.py / WebAssembly bubblesort (p50): {:.0}", python.as_secs_f64() / wasm.as_secs_f64());
+    }
+}

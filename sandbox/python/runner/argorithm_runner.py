@@ -1,0 +1,343 @@
+"""The guest side of Python ARgorithms (world `runner` in ../wit/runner.wit).
+
+componentize-py snapshots the interpreter after this module is imported, so everything done at
+import time (the standard modules below, the toolkit, a warm-up run) is already done in every
+fresh instance, and every run starts from the same state: nothing one run changes is seen by
+another, because each run gets a new instance of the snapshot.
+
+A program runs the way the legacy server ran it: as a module named after its file, then
+`entry(**params)`, then `[s.content for s in result.states]` serialized with the toolkit's
+StateEncoder after the program has finished.
+"""
+import ast
+import builtins
+import gc
+import importlib.util
+import json
+import marshal
+import sys
+import traceback
+import types
+
+import wit_world
+from componentize_py_types import Err
+
+# componentize-py keeps only the modules imported while it builds the component: these are the
+# standard modules an ARgorithm may import (the author's guide lists them). Keep the list in
+# step with AVAILABLE_MODULES below.
+import abc, array, bisect, cmath, collections, collections.abc, contextlib, copy  # noqa: E401,F401
+import dataclasses, datetime, decimal, enum, fractions, functools, heapq, itertools  # noqa: E401,F401
+import math, numbers, operator, pprint, queue, random, re, statistics, string  # noqa: E401,F401
+import textwrap, time, typing, unicodedata, weakref  # noqa: E401,F401
+
+import ARgorithmToolkit
+from ARgorithmToolkit import encoders
+from ARgorithmToolkit import utils as toolkit_utils
+
+AVAILABLE_MODULES = (
+    "abc array bisect cmath collections contextlib copy dataclasses datetime decimal enum "
+    "fractions functools heapq itertools json math numbers operator pprint queue random re "
+    "statistics string textwrap time typing unicodedata weakref ARgorithmToolkit"
+).split()
+
+# Frames of the author's program are shown in a traceback; the runner's and toolkit's are not.
+MAX_FRAMES = 8
+
+
+class _TooManyStates(BaseException):
+    """Raised where a program creates one state too many. A BaseException, so that an ARgorithm's
+    `except Exception` cannot swallow it."""
+
+
+class _Budget:
+    """States created in this run, across every StateSet, counted as they are added."""
+
+    limit = 0
+    created = 0
+
+
+_add_state = toolkit_utils.StateSet.add_state
+
+
+def _counted_add_state(self, state):
+    _Budget.created += 1
+    if _Budget.created > _Budget.limit:
+        raise _TooManyStates()
+    return _add_state(self, state)
+
+
+class _CappedOutput:
+    """Keeps the first `cap` characters a program prints; the rest is counted, not kept, so a
+    print flood costs the program time but not the host memory."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.parts = []
+        self.kept = 0
+        self.dropped = 0
+
+    def write(self, text):
+        text = str(text)
+        room = self.cap - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def text(self):
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n[{self.dropped} more characters of output not kept]"
+        return out
+
+
+def _failure(kind, message, output=None):
+    return Err(wit_world.Failure(kind, message, output.text() if output else ""))
+
+
+def _module_for(filename):
+    """A fresh module named after the file, as the legacy server imported it; registered in
+    sys.modules because dataclasses, pickle and typing look classes' modules up there."""
+    name = filename[:-3] if filename.endswith(".py") else filename
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    module.__builtins__ = builtins
+    sys.modules[name] = module
+    return module
+
+
+def _author_traceback(error, filename, source):
+    """The traceback of `error` through the author's file only, newest frame last. Lines come
+    from the source itself: there are no files to read them from."""
+    source_lines = source.splitlines()
+    frames = []
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename != filename:
+            continue
+        line = source_lines[lineno - 1].strip() if lineno and 0 < lineno <= len(source_lines) else ""
+        frames.append(traceback.FrameSummary(filename, lineno, frame.f_code.co_name, line=line, lookup_line=False))
+    lines = traceback.StackSummary.from_list(frames[-MAX_FRAMES:]).format()
+    lines += traceback.format_exception_only(type(error), error)
+    head = "Traceback (most recent call last):\n" if frames else ""
+    return head + "".join(lines).rstrip("\n")
+
+
+def _missing_imports(tree):
+    """Modules named by import statements (anywhere in the file) that the runtime lacks."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                yield "." * node.level + (node.module or ""), node.lineno
+                continue
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            try:
+                found = importlib.util.find_spec(name) is not None
+            except (ImportError, ValueError):
+                found = False
+            if not found:
+                yield name, node.lineno
+
+
+def _missing_module_message(name, filename, lineno=None):
+    where = f" (line {lineno})" if lineno else ""
+    return (
+        f"{filename}{where} imports `{name}`, which the sandbox does not provide; available: "
+        + ", ".join(AVAILABLE_MODULES)
+    )
+
+
+def _serialize(states, emit):
+    """Sends the states to the host in batches; the host counts them and their bytes."""
+    encoder = encoders.StateEncoder(allow_nan=False, separators=(",", ":"))
+    batch, size = [], 0
+    for index, state in enumerate(states):
+        if index >= _Budget.limit:
+            raise _TooManyStates()
+        try:
+            text = encoder.encode(state.content)
+        except AttributeError:
+            raise _InvalidResult(f"state {index} has no `content`: {state!r:.200}")
+        except (TypeError, ValueError) as e:
+            raise _InvalidResult(f"state {index} cannot be serialized: {e}")
+        batch.append(text)
+        size += len(text)
+        if size >= 1 << 16:
+            emit("\n".join(batch))
+            batch, size = [], 0
+    if batch:
+        emit("\n".join(batch))
+
+
+class _InvalidResult(Exception):
+    pass
+
+
+class WitWorld(wit_world.WitWorld):
+    def check(self, source: str, filename: str) -> wit_world.Checked:
+        try:
+            tree = compile(source, filename, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as e:
+            raise _failure(wit_world.FailureKind.SYNTAX_ERROR, f"{filename}, line {e.lineno}: {e.msg}")
+        except ValueError as e:  # e.g. a NUL byte in the source
+            raise _failure(wit_world.FailureKind.SYNTAX_ERROR, f"{filename}: {e}")
+        for name, lineno in _missing_imports(tree):
+            raise _failure(wit_world.FailureKind.MISSING_MODULE, _missing_module_message(name, filename, lineno))
+        code = compile(tree, filename, "exec", dont_inherit=True)
+        output = _CappedOutput(1 << 12)
+        sys.stdout = sys.stderr = output
+        _Budget.limit, _Budget.created = 1 << 30, 0
+        module = _module_for(filename)
+        try:
+            exec(code, module.__dict__)
+        except ModuleNotFoundError as e:
+            raise _failure(wit_world.FailureKind.MISSING_MODULE, _missing_module_message(e.name, filename), output)
+        except MemoryError:
+            raise _failure(wit_world.FailureKind.OUT_OF_MEMORY, "MemoryError", output)
+        except BaseException as e:
+            raise _failure(wit_world.FailureKind.EXCEPTION, _author_traceback(e, filename, source), output)
+        callables = [name for name, value in module.__dict__.items() if callable(value)]
+        # The source travels with the code, for the lines of a traceback at run time.
+        return wit_world.Checked(marshal.dumps((code, source)), callables)
+
+    def run(self, code: bytes, filename: str, entry: str, params: str, max_states: int, max_output: int) -> None:
+        _run(code, filename, entry, params, max_states, max_output, wit_world.emit)
+
+
+def _run(code, filename, entry, params, max_states, max_output, emit):
+    output = _CappedOutput(max_output)
+    sys.stdout = sys.stderr = output
+    _Budget.limit, _Budget.created = max_states, 0
+    source = ""
+    try:
+        program, source = marshal.loads(code)
+        module = _module_for(filename)
+        exec(program, module.__dict__)
+        function = module.__dict__.get(entry)
+        if not callable(function):
+            raise _failure(wit_world.FailureKind.MISSING_FUNCTION, f"{filename} defines no function `{entry}`", output)
+        result = function(**json.loads(params))
+        if _Budget.created > _Budget.limit:
+            # The program caught the budget's exception and returned anyway.
+            raise _TooManyStates()
+        states = getattr(result, "states", None)
+        if states is None:
+            raise _InvalidResult(f"`{entry}` returned {type(result).__name__}, not a StateSet")
+        _serialize(states, emit)
+    except Err:
+        raise
+    except _TooManyStates:
+        raise _failure(wit_world.FailureKind.TOO_MANY_STATES, f"more than {max_states} states", output)
+    except _InvalidResult as e:
+        raise _failure(wit_world.FailureKind.INVALID_RESULT, str(e), output)
+    except ARgorithmToolkit.ARgorithmClientError as e:
+        raise _failure(wit_world.FailureKind.REJECTED, str(e), output)
+    except MemoryError:
+        raise _failure(wit_world.FailureKind.OUT_OF_MEMORY, "MemoryError", output)
+    except BaseException as e:
+        if _Budget.created > _Budget.limit:
+            # The program caught the budget's exception and failed later.
+            raise _failure(wit_world.FailureKind.TOO_MANY_STATES, f"more than {max_states} states", output)
+        raise _failure(wit_world.FailureKind.EXCEPTION, _author_traceback(e, filename, source), output)
+
+toolkit_utils.StateSet.add_state = _counted_add_state
+
+def _warm_up():
+    """Runs a program that uses every structure, so that the interpreter's caches (attribute
+    lookups, specialized bytecode of the toolkit) are warm in the snapshot every run starts
+    from. Its states go nowhere, and the toolkit's id counter starts again afterwards."""
+    from itertools import count
+
+    checked = WitWorld().check(_WARM_UP, "warm_up.py")
+    for _ in range(8):
+        _run(checked.code, "warm_up.py", "run", '{"array": [5, 3, 8, 1, 9, 2], "text": "warm"}', 1 << 20, 1 << 10, lambda _: None)
+    ARgorithmToolkit._ids._counter = count(1)
+    sys.modules.pop("warm_up", None)
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+
+
+_WARM_UP = """
+import ARgorithmToolkit as T
+
+def run(**kwargs):
+    algo = T.StateSet()
+    data = kwargs["array"]
+    arr = T.Array("arr", algo, data=data, comments="warm")
+    for i in range(len(arr)):
+        for j in range(i + 1, len(arr)):
+            if arr.compare(i, j, lambda a, b: a > b, comments=f"{i} {j}"):
+                arr.swap(i, j, comments=f"swap {i} {j}")
+        algo.add_comment(f"pass {i}")
+    _ = arr[0]
+    arr[1] = arr[0] + 1
+    for _ in arr:
+        pass
+    grid = T.Array("grid", algo, shape=(2, 3), fill=0)
+    grid[0, 1] = 4
+    v = T.Variable("v", algo, 0)
+    for x in data:
+        v.value = v.value + x
+    s = T.String("s", algo, kwargs["text"])
+    s.append("!")
+    _ = s[0]
+    st = T.Stack("st", algo)
+    q = T.Queue("q", algo)
+    pq = T.PriorityQueue("pq", algo)
+    vec = T.Vector("vec", algo, list(data))
+    for x in data:
+        st.push(x)
+        q.push(x)
+        pq.offer(x)
+        vec.insert(x)
+    st.top(); q.front(); q.back(); pq.peek()
+    vec[0] = 1; _ = vec[1]; vec.compare(0, 1); vec.swap(0, 1); vec.remove(index=0)
+    while not st.empty():
+        st.pop()
+    while not q.empty():
+        q.pop()
+    while not pq.empty():
+        pq.poll()
+    fl = T.ForwardList("fl", algo)
+    dl = T.List("dl", algo)
+    for x in data:
+        fl.push_front(x)
+        dl.push_back(x)
+    fl.insert(7, 1); fl.front(); fl.remove(data[0]); fl.pop_front()
+    dl.push_front(0); dl.insert(6, 2); dl.front(); dl.back(); dl.pop_back(); dl.pop_front()
+    m = T.Map("m", algo)
+    for i, x in enumerate(data):
+        m[str(x)] = i
+    _ = m[str(data[0])]
+    m.get("missing", 0); m.remove(str(data[0]))
+    t = T.Set("t", algo)
+    for x in data:
+        t.add(x)
+    t.find(data[0]); t.remove(data[0])
+    return algo
+"""
+
+
+# Every run starts from the snapshot, so the snapshot's state is what every run sees:
+# `random` starts from seed 0 in every run (a program that wants other numbers seeds it itself).
+_warm_up()
+random.seed(0)
+# Objects of the snapshot are never garbage: moving them out of the collector's reach keeps a
+# collection from walking (and so copying, page by page) the whole snapshot heap.
+gc.collect()
+gc.freeze()
+# No cyclic collection during runs: the toolkit's linked-list nodes emit a state when they are
+# collected, so a collection at a moment that depends on allocation counts would make the trace
+# differ between runs. Garbage is freed by reference counting; a run is short, its instance is
+# dropped after it, and the memory limit bounds what cycles it leaves.
+gc.disable()

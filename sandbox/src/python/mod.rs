@@ -1,0 +1,272 @@
+//! Python ARgorithms: legacy `.py` files run unmodified on CPython compiled to WebAssembly.
+//!
+//! The runtime is one component (`python/` beside this crate: the WIT world, the runner and
+//! the pure-Python ARgorithmToolkit), built by componentize-py with the interpreter already
+//! initialized. A program is compiled once, at upload, inside a fresh instance (`check`), which
+//! also runs its top level; every run is another fresh instance (`run`), so nothing a program
+//! changes outlives it. Besides `emit`, the component imports WASI 0.2, and is given nothing
+//! through it (`PyState`): a file opened or a folder listed is simply not there.
+mod artifact;
+
+use crate::engine::{spawn_ticker, EPOCH_TICK};
+use crate::error::{ModuleError, RunError};
+use crate::host::HostState;
+use crate::limits::Limits;
+use crate::trace::Trace;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use rand::SeedableRng;
+use wasmtime::component::{HasSelf, Linker, ResourceTable};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+wasmtime::component::bindgen!({
+    path: "python/wit",
+    world: "runner",
+    imports: { default: trappable },
+});
+
+/// Bytes of printed output kept from a run, to show with its error.
+const MAX_PRINTED: u32 = 16 << 10;
+
+/// Where the runtime component comes from, and where its compiled code is kept.
+#[derive(Clone, Debug)]
+pub struct PythonSetup {
+    /// The runner component, or why there is none.
+    pub component: Result<PathBuf, String>,
+    /// Its expected SHA-256 (hex), when known in advance.
+    pub sha256: Option<String>,
+    /// Where the compiled runtime is kept between starts.
+    pub cache_dir: PathBuf,
+}
+
+impl PythonSetup {
+    /// The component this build of the server made (`sandbox/build.rs`).
+    pub fn built_in(cache_dir: PathBuf) -> Self {
+        let path = env!("ARGORITHM_PYTHON_COMPONENT");
+        let component = if path.is_empty() {
+            Err(format!("this server was built without it: {}", env!("ARGORITHM_PYTHON_BUILD_ERROR")))
+        } else {
+            Ok(PathBuf::from(path))
+        };
+        let sha256 = Some(env!("ARGORITHM_PYTHON_COMPONENT_SHA256")).filter(|h| !h.is_empty()).map(str::to_owned);
+        PythonSetup { component, sha256, cache_dir }
+    }
+
+    /// Another build of the runner component, e.g. one copied into a container image.
+    pub fn from_file(path: PathBuf, cache_dir: PathBuf) -> Self {
+        PythonSetup { component: Ok(path), sha256: None, cache_dir }
+    }
+
+    pub fn disabled(reason: &str) -> Self {
+        PythonSetup { component: Err(reason.to_owned()), sha256: None, cache_dir: PathBuf::new() }
+    }
+}
+
+/// A checked Python program: its compiled code and the callables its top level defines.
+pub(crate) struct PythonProgram {
+    code: Vec<u8>,
+    callables: Vec<String>,
+    file_name: String,
+}
+
+impl PythonProgram {
+    pub(crate) fn check_entry(&self, entry: &str) -> Result<(), ModuleError> {
+        if self.callables.iter().any(|c| c == entry) {
+            return Ok(());
+        }
+        Err(ModuleError::InvalidProgram(format!(
+            "{} defines no function `{entry}` at its top level (the config's `function` names it)",
+            self.file_name
+        )))
+    }
+}
+
+/// What one Python instance reaches: the trace and limits every run has, and a WASI context
+/// that grants nothing: no preopened folder, no environment, no arguments, no network, output
+/// that goes nowhere (the runner keeps what is printed), and random numbers from a fixed seed.
+struct PyState {
+    host: HostState,
+    wasi: WasiCtx,
+    table: ResourceTable,
+}
+
+impl PyState {
+    fn new(limits: &Limits) -> Self {
+        let wasi = WasiCtxBuilder::new()
+            .secure_random(rand::rngs::StdRng::seed_from_u64(RANDOM_SEED))
+            .insecure_random(rand::rngs::StdRng::seed_from_u64(RANDOM_SEED))
+            .insecure_random_seed(u128::from(RANDOM_SEED))
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        PyState { host: HostState::with_memory_limit(limits, limits.python_memory_bytes), wasi, table: ResourceTable::new() }
+    }
+}
+
+/// What `os.urandom`, and so an unseeded `random.seed()`, draws from in every run.
+const RANDOM_SEED: u64 = 0;
+
+impl WasiView for PyState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+pub(crate) struct PythonRuntime {
+    engine: Engine,
+    pre: RunnerPre<PyState>,
+    /// Whether this start had to compile the runtime.
+    pub compiled_now: bool,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+impl Drop for PythonRuntime {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn engine(limits: &Limits) -> Result<Engine, String> {
+    let slots = u32::try_from(limits.concurrency.max(1) * 2 + 2).map_err(|e| e.to_string())?;
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_component_instances(slots)
+        .total_core_instances(slots * CORE_INSTANCES)
+        .total_memories(slots * MEMORIES)
+        .total_tables(slots * TABLES)
+        .max_core_instances_per_component(CORE_INSTANCES)
+        .max_memories_per_component(MEMORIES)
+        .max_tables_per_component(TABLES)
+        .max_memories_per_module(1)
+        .max_tables_per_module(1)
+        .table_elements(TABLE_ELEMENTS)
+        .max_core_instance_size(1 << 20)
+        .max_component_instance_size(4 << 20)
+        .max_memory_size(limits.python_memory_bytes)
+        // Pages a run wrote are reset in place from the image (PAGEMAP_SCAN finds them) rather
+        // than unmapped, which saves the next run on the slot their copy-on-write faults. wasmtime
+        // keeps at most 32 runs of such pages, and a Python run writes ~500 pages in ~250 runs,
+        // so this saves only part of them (README, Benchmarks).
+        .linear_memory_keep_resident(KEEP_RESIDENT)
+        .table_keep_resident(TABLE_ELEMENTS * 8)
+        .pagemap_scan(wasmtime::Enabled::Auto);
+    let mut config = Config::new();
+    config
+        .epoch_interruption(true)
+        .max_wasm_stack(limits.max_wasm_stack)
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    Engine::new(&config).map_err(|e| format!("{e:#}"))
+}
+
+/// What one instance of the runner holds, with room to spare.
+const CORE_INSTANCES: u32 = 64;
+const MEMORIES: u32 = 4;
+const TABLES: u32 = 4;
+const TABLE_ELEMENTS: usize = 1 << 16;
+const KEEP_RESIDENT: usize = 64 << 20;
+
+impl PythonRuntime {
+    pub(crate) fn load(setup: &PythonSetup, limits: &Limits) -> Result<Self, String> {
+        let path = setup.component.as_ref().map_err(Clone::clone)?;
+        let engine = engine(limits)?;
+        let loaded = artifact::load(&engine, path, setup.sha256.as_deref(), &setup.cache_dir)?;
+        let mut linker = Linker::<PyState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| format!("{e:#}"))?;
+        Runner::add_to_linker::<PyState, HasSelf<PyState>>(&mut linker, |s| s).map_err(|e| format!("{e:#}"))?;
+        let pre = linker.instantiate_pre(&loaded.component).map_err(|e| format!("the Python runtime does not link: {e:#}"))?;
+        let pre = RunnerPre::new(pre).map_err(|e| format!("the Python runtime is not a runner: {e:#}"))?;
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        spawn_ticker(engine.clone(), ticker_stop.clone()).map_err(|e| e.to_string())?;
+        Ok(PythonRuntime { engine, pre, compiled_now: loaded.compiled, ticker_stop })
+    }
+
+    fn store(&self, limits: &Limits) -> Store<PyState> {
+        let mut store = Store::new(&self.engine, PyState::new(limits));
+        store.limiter(|s| &mut s.host.limiter);
+        let ticks = limits.timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()) as u64;
+        store.set_epoch_deadline(ticks + 1);
+        store
+    }
+
+    /// Compiles `source` and runs its top level in a fresh instance.
+    pub(crate) fn check(&self, source: &[u8], file_name: &str, limits: &Limits) -> Result<PythonProgram, ModuleError> {
+        let source = std::str::from_utf8(source)
+            .map_err(|e| ModuleError::InvalidProgram(format!("{file_name} is not UTF-8 text: {e}")))?;
+        let mut store = self.store(limits);
+        let outcome = self.pre.instantiate(&mut store).and_then(|r| r.call_check(&mut store, source, file_name));
+        let refused = |why: String| ModuleError::InvalidProgram(why);
+        let top_level = |e: RunError| refused(format!("the top level of {file_name} broke a limit: {e}"));
+        let state = &mut store.data_mut().host;
+        if let Some(e) = state.error.take() {
+            return Err(top_level(e));
+        }
+        match outcome {
+            Ok(Ok(checked)) => Ok(PythonProgram { code: checked.code, callables: checked.callables, file_name: file_name.to_owned() }),
+            Ok(Err(failure)) => Err(match failure.kind {
+                FailureKind::SyntaxError => refused(format!("syntax error: {}", failure.message)),
+                FailureKind::MissingModule => refused(failure.message),
+                FailureKind::Exception if !state.limiter.hit => {
+                    refused(format!("the top level of {file_name} raised an exception:\n{}", failure.message))
+                }
+                _ => top_level(failure_error(failure, state.limiter.hit, limits)),
+            }),
+            Err(trap) => Err(match trap_error(trap, state, limits) {
+                RunError::Busy => ModuleError::Busy,
+                e => top_level(e),
+            }),
+        }
+    }
+
+    /// Runs `entry(**params)` of a checked program in a fresh instance.
+    pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits) -> Result<Trace, RunError> {
+        let params = std::str::from_utf8(params).map_err(|e| RunError::Rejected(format!("the parameters are not UTF-8: {e}")))?;
+        let max_states = u32::try_from(limits.max_states).unwrap_or(u32::MAX);
+        let mut store = self.store(limits);
+        let outcome = self.pre.instantiate(&mut store).and_then(|r| {
+            r.call_run(&mut store, &program.code, &program.file_name, entry, params, max_states, MAX_PRINTED)
+        });
+        let state = &mut store.data_mut().host;
+        if let Some(e) = state.error.take() {
+            return Err(e);
+        }
+        match outcome {
+            Ok(Ok(())) => Ok(std::mem::take(&mut state.trace)),
+            Ok(Err(failure)) => Err(failure_error(failure, state.limiter.hit, limits)),
+            Err(trap) => Err(trap_error(trap, state, limits)),
+        }
+    }
+}
+
+/// A failure the runner reported. A refused memory grow makes CPython raise MemoryError, or
+/// fail in whatever it was doing: either way the limit is the cause.
+fn failure_error(failure: Failure, memory_refused: bool, limits: &Limits) -> RunError {
+    match failure.kind {
+        FailureKind::Rejected => RunError::Rejected(failure.message),
+        FailureKind::TooManyStates => RunError::OutputLimitExceeded(failure.message),
+        FailureKind::OutOfMemory => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
+        _ if memory_refused => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
+        _ => RunError::RuntimeError { message: failure.message, stderr: failure.output },
+    }
+}
+
+fn trap_error(e: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => RunError::TimeLimitExceeded { limit_ms: limits.timeout.as_millis() },
+        Some(Trap::StackOverflow) => RunError::StackOverflow,
+        _ if state.limiter.hit => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
+        _ if e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() => RunError::Busy,
+        _ => RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new() },
+    }
+}
+
+impl RunnerImports for PyState {
+    fn emit(&mut self, states: String) -> wasmtime::Result<()> {
+        for state in states.split('\n') {
+            self.host.accept_state(state.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
