@@ -25,8 +25,9 @@ pub struct Unprocessable {
 
 #[derive(ApiResponse, Debug)]
 pub enum ApiError {
-    /// The request is malformed: an invalid config, a file that is not a usable WebAssembly
-    /// module, or a body that does not parse.
+    /// The request is malformed: an invalid config, a file that is neither a usable WebAssembly
+    /// module nor a Python program that compiles and imports only what the sandbox has, or a
+    /// body that does not parse.
     #[oai(status = 400)]
     BadRequest(Json<Detail>),
     /// The caller may not do this.

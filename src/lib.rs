@@ -6,6 +6,7 @@ pub mod argorithm_config;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod examples;
 pub mod metrics;
 pub mod player;
 pub mod raw_json;

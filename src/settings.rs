@@ -1,6 +1,7 @@
 //! Every setting, read from the environment in one place. A bad value stops the server at
 //! start with one line naming the variable; it never starts half-configured.
 use crate::cache::CacheSettings;
+use crate::examples::Examples;
 use sandbox::{Limits, PythonSetup};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -27,6 +28,8 @@ pub struct Settings {
     pub sandbox: Limits,
     /// Where the Python runtime comes from (or why Python is off).
     pub python: PythonSetup,
+    /// When the bundled example ARgorithms are published.
+    pub examples: Examples,
     /// How long a run waits for a free sandbox slot before the server answers 503.
     pub queue_wait: Duration,
     /// Present when AUTH=ENABLED.
@@ -150,6 +153,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("SANDBOX_QUEUE_WAIT_MS", "1000", "how long a run waits for a free slot"),
     ("SANDBOX_PYTHON_MEMORY_MB", "256", "linear memory limit of one Python run (CPython and its snapshot included)"),
     ("PYTHON_RUNTIME", "the runtime built with the server", "path of the Python runner component; DISABLED turns Python ARgorithms off"),
+    ("EXAMPLES", "AUTO", "AUTO publishes the bundled example ARgorithms into a new SQLite database; ENABLED into any empty database; DISABLED never"),
     ("PYTHON_RUNTIME_CACHE", "$XDG_CACHE_HOME/argorithm-server, else ~/.cache/argorithm-server", "folder where the compiled Python runtime is kept between starts (only the server's user may write it)"),
 ];
 
@@ -340,6 +344,11 @@ impl Settings {
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,
             sandbox,
             python: python_setup(&env),
+            examples: match env.choice("EXAMPLES", "AUTO", &["AUTO", "ENABLED", "DISABLED"])? {
+                "ENABLED" => Examples::Enabled,
+                "DISABLED" => Examples::Disabled,
+                _ => Examples::Auto,
+            },
             queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
             auth,
             bcrypt_cost,

@@ -18,16 +18,20 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     port: u16,
     state: Arc<AppState>,
+    /// What happened to the bundled examples, for the banner.
+    examples: String,
 }
 
-async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
+/// The storage, and whether this start created it (a new SQLite file).
+async fn open_storage(settings: &Settings) -> anyhow::Result<(Arc<dyn Storage>, bool)> {
     match settings.database {
         DatabaseKind::Sqlite => {
             std::fs::create_dir_all(&settings.storage_folder)
                 .with_context(|| format!("cannot create STORAGE_FOLDER {}", settings.storage_folder.display()))?;
             let path = settings.storage_folder.join("argorithm.db");
+            let new = !path.exists();
             let storage = SqliteStorage::open(&path).await.with_context(|| format!("cannot open {}", path.display()))?;
-            Ok(Arc::new(storage))
+            Ok((Arc::new(storage), new))
         }
         DatabaseKind::Mongo => {
             let m = settings.mongo.as_ref().context("DATABASE=MONGO without its settings")?;
@@ -39,7 +43,7 @@ async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
                 display: m.redacted_uri(),
             };
             let storage = MongoStorage::connect(options).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            Ok(Arc::new(storage))
+            Ok((Arc::new(storage), false))
         }
     }
 }
@@ -87,7 +91,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let storage = open_storage(&settings).await?;
+        let (storage, new_database) = open_storage(&settings).await?;
         ensure_admin(&settings, storage.as_ref()).await?;
         // Off the async threads: a first start compiles the Python runtime, which takes seconds.
         let (limits, python) = (settings.sandbox.clone(), settings.python.clone());
@@ -110,7 +114,8 @@ impl Application {
             None => None,
         };
         let state = Arc::new(AppState { settings, storage, runner, metrics, cache });
-        Ok(Application { acceptor, port, state })
+        let examples = crate::examples::publish(&state, new_database).await;
+        Ok(Application { acceptor, port, state, examples })
     }
 
     pub fn port(&self) -> u16 {
@@ -134,6 +139,7 @@ impl Application {
                 None => "caching: DISABLED".to_owned(),
             },
             format!("metrics: {}", if s.metrics_token.is_some() { "protected by METRICS_TOKEN" } else { "open" }),
+            self.examples.clone(),
             format!("listening on http://{}:{}", s.host, self.port),
         ]
     }

@@ -68,9 +68,11 @@ fn the_server_starts_prints_its_modes_and_logs_requests_to_its_folder() {
     assert!(banner.contains(&"caching: DISABLED".to_owned()), "{banner:?}");
     assert!(banner.contains(&"metrics: open".to_owned()), "{banner:?}");
     assert!(banner.iter().any(|l| l.starts_with("python: ENABLED")), "{banner:?}");
+    assert!(banner.iter().any(|l| l.starts_with("examples: published 6")), "a first start has something to play: {banner:?}");
 
     let body = http_get(port, "/argorithm");
     assert!(body.ends_with("{\"auth\":\"DISABLED\"}"), "{body}");
+    assert!(http_get(port, "/argorithms/list").contains("\"argorithmID\":\"bubblesort_py\""));
 
     let log = folder.join("server.log");
     let deadline = Instant::now() + Duration::from_secs(5);

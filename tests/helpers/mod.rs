@@ -59,6 +59,8 @@ pub fn settings_for(folder: &Path, extra: &[(&str, &str)]) -> Settings {
     vars.insert("STORAGE_FOLDER".into(), folder.display().to_string());
     // One compiled Python runtime for every test server, kept beside the build.
     vars.insert("PYTHON_RUNTIME_CACHE".into(), sandbox::testing::python_runtime_cache().display().to_string());
+    // Tests start from an empty server unless they ask for the bundled examples.
+    vars.insert("EXAMPLES".into(), "DISABLED".into());
     // Another build of the runtime, for working on it without rebuilding the server.
     if let Ok(path) = std::env::var("PYTHON_RUNTIME") {
         vars.insert("PYTHON_RUNTIME".into(), path);
