@@ -49,6 +49,8 @@ pub(crate) fn load(engine: &Engine, path: &Path, sha256: Option<&str>, cache_dir
     }
     let code = engine.precompile_component(&bytes).map_err(|e| format!("cannot compile the Python runtime: {e:#}"))?;
     keep(cache_dir, &artifact, &code)?;
+    drop((code, bytes));
+    release_freed_memory();
     // Loaded from the file just written, as every later start will: mapped, not copied.
     let component = load_kept(engine, &artifact)?.map_err(|why| format!("the compiled Python runtime does not load: {why}"))?;
     Ok(Loaded { component, compiled: true })
@@ -125,4 +127,15 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
+}
+
+/// Compiling takes a few hundred MB of heap that is all free afterwards; glibc keeps freed heap
+/// for reuse, so without this a server that compiled the runtime at its start would stay that
+/// large until it restarts.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap memory to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

@@ -7,8 +7,10 @@
 //! changes outlives it. Besides `emit`, the component imports WASI 0.2, and is given nothing
 //! through it (`PyState`): a file opened or a folder listed is simply not there.
 mod artifact;
+mod spares;
+mod state;
 
-use crate::engine::{spawn_ticker, EPOCH_TICK};
+use crate::engine::spawn_ticker;
 use crate::error::{ModuleError, RunError};
 use crate::host::HostState;
 use crate::limits::Limits;
@@ -16,10 +18,10 @@ use crate::trace::Trace;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use rand::SeedableRng;
-use wasmtime::component::{HasSelf, Linker, ResourceTable};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use spares::{Fresh, Spares};
+use state::PyState;
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Trap};
 
 wasmtime::component::bindgen!({
     path: "python/wit",
@@ -83,41 +85,8 @@ impl PythonProgram {
     }
 }
 
-/// What one Python instance reaches: the trace and limits every run has, and a WASI context
-/// that grants nothing: no preopened folder, no environment, no arguments, no network, output
-/// that goes nowhere (the runner keeps what is printed), and random numbers from a fixed seed.
-struct PyState {
-    host: HostState,
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl PyState {
-    fn new(limits: &Limits) -> Self {
-        let wasi = WasiCtxBuilder::new()
-            .secure_random(rand::rngs::StdRng::seed_from_u64(RANDOM_SEED))
-            .insecure_random(rand::rngs::StdRng::seed_from_u64(RANDOM_SEED))
-            .insecure_random_seed(u128::from(RANDOM_SEED))
-            .allow_tcp(false)
-            .allow_udp(false)
-            .allow_ip_name_lookup(false)
-            .build();
-        PyState { host: HostState::with_memory_limit(limits, limits.python_memory_bytes), wasi, table: ResourceTable::new() }
-    }
-}
-
-/// What `os.urandom`, and so an unseeded `random.seed()`, draws from in every run.
-const RANDOM_SEED: u64 = 0;
-
-impl WasiView for PyState {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
-    }
-}
-
 pub(crate) struct PythonRuntime {
-    engine: Engine,
-    pre: RunnerPre<PyState>,
+    spares: Spares,
     /// Whether this start had to compile the runtime.
     pub compiled_now: bool,
     ticker_stop: Arc<AtomicBool>,
@@ -129,8 +98,14 @@ impl Drop for PythonRuntime {
     }
 }
 
+/// Instances kept ready: one for each run that may start at once.
+fn spares_wanted(limits: &Limits) -> usize {
+    limits.concurrency.max(1)
+}
+
 fn engine(limits: &Limits) -> Result<Engine, String> {
-    let slots = u32::try_from(limits.concurrency.max(1) * 2 + 2).map_err(|e| e.to_string())?;
+    // Running instances, the upload checks beside them, and the spares.
+    let slots = u32::try_from(limits.concurrency.max(1) * 2 + 2 + spares_wanted(limits)).map_err(|e| e.to_string())?;
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(slots)
         .total_core_instances(slots * CORE_INSTANCES)
@@ -179,23 +154,26 @@ impl PythonRuntime {
         let pre = RunnerPre::new(pre).map_err(|e| format!("the Python runtime is not a runner: {e:#}"))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
         spawn_ticker(engine.clone(), ticker_stop.clone()).map_err(|e| e.to_string())?;
-        Ok(PythonRuntime { engine, pre, compiled_now: loaded.compiled, ticker_stop })
-    }
-
-    fn store(&self, limits: &Limits) -> Store<PyState> {
-        let mut store = Store::new(&self.engine, PyState::new(limits));
-        store.limiter(|s| &mut s.host.limiter);
-        let ticks = limits.timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()) as u64;
-        store.set_epoch_deadline(ticks + 1);
-        store
+        let spares = Spares::new(engine, pre, limits.clone(), spares_wanted(limits)).map_err(|e| e.to_string())?;
+        Ok(PythonRuntime { spares, compiled_now: loaded.compiled, ticker_stop })
     }
 
     /// Compiles `source` and runs its top level in a fresh instance.
     pub(crate) fn check(&self, source: &[u8], file_name: &str, limits: &Limits) -> Result<PythonProgram, ModuleError> {
         let source = std::str::from_utf8(source)
             .map_err(|e| ModuleError::InvalidProgram(format!("{file_name} is not UTF-8 text: {e}")))?;
-        let mut store = self.store(limits);
-        let outcome = self.pre.instantiate(&mut store).and_then(|r| r.call_check(&mut store, source, file_name));
+        let outcome = self.spares.take();
+        let (mut store, outcome) = match outcome {
+            Ok(Fresh { mut store, runner }) => {
+                let outcome = runner.call_check(&mut store, source, file_name);
+                (store, outcome)
+            }
+            Err(e) => return Err(if e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() {
+                ModuleError::Busy
+            } else {
+                ModuleError::InvalidProgram(format!("the Python runtime cannot start: {e:#}"))
+            }),
+        };
         let refused = |why: String| ModuleError::InvalidProgram(why);
         let top_level = |e: RunError| refused(format!("the top level of {file_name} broke a limit: {e}"));
         let state = &mut store.data_mut().host;
@@ -223,10 +201,11 @@ impl PythonRuntime {
     pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits) -> Result<Trace, RunError> {
         let params = std::str::from_utf8(params).map_err(|e| RunError::Rejected(format!("the parameters are not UTF-8: {e}")))?;
         let max_states = u32::try_from(limits.max_states).unwrap_or(u32::MAX);
-        let mut store = self.store(limits);
-        let outcome = self.pre.instantiate(&mut store).and_then(|r| {
-            r.call_run(&mut store, &program.code, &program.file_name, entry, params, max_states, MAX_PRINTED)
-        });
+        let Fresh { mut store, runner } = self.spares.take().map_err(|e| match e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>() {
+            Some(_) => RunError::Busy,
+            None => RunError::RuntimeError { message: format!("the Python runtime cannot start: {e:#}"), stderr: String::new() },
+        })?;
+        let outcome = runner.call_run(&mut store, &program.code, &program.file_name, entry, params, max_states, MAX_PRINTED);
         let state = &mut store.data_mut().host;
         if let Some(e) = state.error.take() {
             return Err(e);
@@ -260,13 +239,3 @@ fn trap_error(e: wasmtime::Error, state: &HostState, limits: &Limits) -> RunErro
         _ => RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new() },
     }
 }
-
-impl RunnerImports for PyState {
-    fn emit(&mut self, states: String) -> wasmtime::Result<()> {
-        for state in states.split('\n') {
-            self.host.accept_state(state.as_bytes())?;
-        }
-        Ok(())
-    }
-}
-

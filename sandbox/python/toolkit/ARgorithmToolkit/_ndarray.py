@@ -218,6 +218,34 @@ def array(data):
     return ndarray._make(buf, 0, shape, _c_strides(shape), result)
 
 
+_INTS, _FLOATS, _NUMBERS, _STRS = {int}, {float}, {int, float}, {str}
+
+
+def from_plain_list(data):
+    """`array(data)` for what Arrays are nearly always made of, a non-empty list of ints (in
+    int64's range), floats, both, or strs, found without Python code per element; None for
+    anything else (which `array` handles)."""
+    if type(data) is not list or not data:
+        return None
+    kinds = set(map(type, data))
+    if kinds == _INTS:
+        if not (_I_MIN <= min(data) and max(data) <= _I_MAX):
+            return None
+        dt, buf = INT64, data.copy()
+    elif kinds == _FLOATS:
+        dt, buf = FLOAT64, data.copy()
+    elif kinds == _NUMBERS:
+        # min and max bound every int even among NaNs: a NaN they return fails the test.
+        if not (_I_MIN <= min(data) and max(data) <= _I_MAX):
+            return None
+        dt, buf = FLOAT64, list(map(float, data))
+    elif kinds == _STRS:
+        dt, buf = dtype("U", max(max(map(len, data)), 1)), data.copy()
+    else:
+        return None
+    return ndarray._make(buf, 0, (len(buf),), (1,), dt)
+
+
 def _c_strides(shape):
     strides = []
     step = 1
@@ -433,6 +461,11 @@ class ndarray:
             return self._buf[self._off]
         if len(shape) == 1 and self._strides[0] == 1:
             return self._buf[self._off:self._off + shape[0]]
+        width = shape[-1]
+        if len(shape) == 2 and width and self._strides == (width, 1):
+            # A matrix stored row after row: its rows are slices of the buffer.
+            buf, off = self._buf, self._off
+            return [buf[start:start + width] for start in range(off, off + shape[0] * width, width)]
         flat = self._flat()
 
         def nest(axis, start):
@@ -521,6 +554,18 @@ class ndarray:
         strides.extend(self._strides[axis:])
         return off, tuple(shape), tuple(strides), element
 
+    def _element_at(self, key):
+        """Where in the buffer the element is that a tuple of in-range ints, one per axis,
+        selects (what _resolve finds for it, quicker); None for any other tuple."""
+        if len(key) != len(self._shape):
+            return None
+        at = self._off
+        for k, n, step in zip(key, self._shape, self._strides):
+            if type(k) is not int or not -n <= k < n:
+                return None
+            at += (k + n if k < 0 else k) * step
+        return at
+
     def _fancy(self, key):
         rows = []
         n = self._shape[0] if self._shape else 0
@@ -541,6 +586,12 @@ class ndarray:
             n = self._shape[0]
             if -n <= key < n:
                 v = self._buf[self._off + (key + n if key < 0 else key) * self._strides[0]]
+                box = BOX.get(self._dtype.kind)
+                return v if box is None else box(v)
+        elif type(key) is tuple:
+            at = self._element_at(key)
+            if at is not None:
+                v = self._buf[at]
                 box = BOX.get(self._dtype.kind)
                 return v if box is None else box(v)
         if isinstance(key, list):
@@ -565,6 +616,11 @@ class ndarray:
             n = self._shape[0]
             if -n <= key < n:
                 self._buf[self._off + (key + n if key < 0 else key) * self._strides[0]] = coerce(self._dtype, value)
+                return
+        elif type(key) is tuple:
+            at = self._element_at(key)
+            if at is not None:
+                self._buf[at] = coerce(self._dtype, value)
                 return
         if isinstance(key, list):
             rows = self._fancy(key)

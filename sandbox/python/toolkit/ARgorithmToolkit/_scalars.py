@@ -8,6 +8,7 @@ adds like `or`. These classes reproduce that arithmetic for the operands an ARgo
 numpy's RuntimeWarnings (overflow, division by zero) are not reproduced: they reach no state.
 """
 import math
+import operator
 
 _I_MIN, _I_MAX = -(1 << 63), (1 << 63) - 1
 _U_MAX = (1 << 64) - 1
@@ -303,8 +304,34 @@ def _arith(name):
 
 def _comparisons(cls):
     for op in ("eq", "ne", "lt", "le", "gt", "ge"):
-        setattr(cls, f"__{op}__", (lambda op: lambda self, other: _compare(op, self, other))(op))
+        setattr(cls, f"__{op}__", _comparison(cls, op))
     return cls
+
+
+def _comparison(cls, op):
+    # int64 and float64 compared with each other's kind or a Python number (what ARgorithms
+    # compare nearly always) go straight to the result _compare would give them.
+    fn = getattr(operator, op)
+    if cls is int64:
+        def compare(self, other):
+            kind = type(other)
+            if kind is int64:
+                return _TRUE if fn(self._v, other._v) else _FALSE
+            if kind is int or kind is float:
+                return _TRUE if fn(self._v, other) else _FALSE
+            return _compare(op, self, other)
+    elif cls is float64:
+        def compare(self, other):
+            kind = type(other)
+            if kind is float or kind is int:
+                return _TRUE if fn(float(self), other) else _FALSE
+            if kind is float64:
+                return _TRUE if fn(float(self), float(other)) else _FALSE
+            return _compare(op, self, other)
+    else:
+        def compare(self, other):
+            return _compare(op, self, other)
+    return compare
 
 
 def _arithmetic(cls, ops):
@@ -569,5 +596,33 @@ for _cls in (int64, int8, uint64, bool_):
 _arithmetic(float64, _FLOAT_ONLY)
 _arithmetic(complex128, ("add", "sub", "mul", "truediv", "pow"))
 del _cls
+
+
+def _int64_arithmetic(op, fn):
+    # int64 with int64, or with a Python int in its range (what ARgorithms compute with nearly
+    # always), straight to the 64-bit result _binary gives them.
+    def forward(self, other):
+        kind = type(other)
+        if kind is int64:
+            r = fn(self._v, other._v)
+        elif kind is int and _I_MIN <= other <= _I_MAX:
+            r = fn(self._v, other)
+        else:
+            return _binary(op, self, other, False)
+        return int64(r if _I_MIN <= r <= _I_MAX else _wrap_i(r))
+
+    def reflected(self, other):
+        if type(other) is int and _I_MIN <= other <= _I_MAX:
+            r = fn(other, self._v)
+            return int64(r if _I_MIN <= r <= _I_MAX else _wrap_i(r))
+        return _binary(op, self, other, True)
+
+    setattr(int64, f"__{op}__", forward)
+    setattr(int64, f"__r{op}__", reflected)
+
+
+for _op in ("add", "sub", "mul"):
+    _int64_arithmetic(_op, getattr(operator, _op))
+del _op
 
 BOX = {"b": bool_, "i": int64, "u": uint64, "f": float64, "c": complex128, "U": str_}

@@ -4,10 +4,10 @@ Its contents behave as 0.2.3's numpy-backed ones did (see `_ndarray`): one eleme
 the whole array, writes converted to it, numpy scalars read back, views for sub-arrays.
 """
 from ARgorithmToolkit._ids import next_id
-from ARgorithmToolkit._ndarray import array as _np_array, full as _np_full
+from ARgorithmToolkit._ndarray import array as _np_array, full as _np_full, from_plain_list, ndarray
 from ARgorithmToolkit._scalars import NumpyScalar, type_name
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, StateSet, _state
 
 
 def check_dimensions(data):
@@ -15,6 +15,12 @@ def check_dimensions(data):
     each sibling is compared, one level down)."""
     if not isinstance(data, (list, tuple)):
         return 1
+    for item in data:
+        if isinstance(item, (list, tuple)):
+            break
+    else:
+        # No nested sequence: every item counts 1, as the loop below would find.
+        return len(data)
     first = None
     try:
         for item in data:
@@ -38,29 +44,29 @@ class ArrayState:
     def _def(self, body):
         return {"id": self._id, "variable_name": self.name, "body": body.tolist()}
 
+    # The states' dictionaries are written out whole, in their key order: one dictionary of the
+    # right size, built in one go, on every state.
+
     def array_declare(self, body, comments=""):
-        return State(state_type="array_declare", state_def=self._def(body), comments=comments)
+        return _state("array_declare", {"id": self._id, "variable_name": self.name, "body": body.tolist()},
+                      comments)
 
     def array_iter(self, body, index, value=None, last_value=None, comments=""):
-        state_def = self._def(body)
-        state_def["index"] = index
         # A write shows the old and new value, unless the old one was None (0.2.3's test).
-        if last_value is not None:
-            state_def["value"] = value
-            state_def["last_value"] = last_value
-        return State(state_type="array_iter", state_def=state_def, comments=comments)
+        if last_value is None:
+            state_def = {"id": self._id, "variable_name": self.name, "body": body.tolist(), "index": index}
+        else:
+            state_def = {"id": self._id, "variable_name": self.name, "body": body.tolist(), "index": index,
+                         "value": value, "last_value": last_value}
+        return _state("array_iter", state_def, comments)
 
     def array_swap(self, body, indexes, comments=""):
-        state_def = self._def(body)
-        state_def["index1"] = indexes[0]
-        state_def["index2"] = indexes[1]
-        return State(state_type="array_swap", state_def=state_def, comments=comments)
+        return _state("array_swap", {"id": self._id, "variable_name": self.name, "body": body.tolist(),
+                                     "index1": indexes[0], "index2": indexes[1]}, comments)
 
     def array_compare(self, body, indexes, comments=""):
-        state_def = self._def(body)
-        state_def["index1"] = indexes[0]
-        state_def["index2"] = indexes[1]
-        return State(state_type="array_compare", state_def=state_def, comments=comments)
+        return _state("array_compare", {"id": self._id, "variable_name": self.name, "body": body.tolist(),
+                                        "index1": indexes[0], "index2": indexes[1]}, comments)
 
 
 class ArrayIterator:
@@ -106,22 +112,34 @@ class Array(ARgorithmStructure):
         except Exception as ex:
             raise ARgorithmError("array structure needs a reference of template to store states") from ex
         if data is not None:
-            check_dimensions(data)
-            self.body = _np_array(data)
-            self.dtype = self.body.dtype
+            body = from_plain_list(data)
+            if body is None:
+                check_dimensions(data)
+                body = _np_array(data)
+            self.body = body
+            self.dtype = body.dtype
         else:
             self.dtype = dtype
             self.body = _np_full(shape, fill, dtype)
         self.algo.add_state(self.state_generator.array_declare(self.body, comments))
 
     def __len__(self):
-        return len(self.body)
+        body = self.body
+        if type(body) is ndarray and body._shape:
+            return body._shape[0]
+        return len(body)
 
     def shape(self):
         return self.body.shape
 
     def __getitem__(self, key, comments=""):
         try:
+            if type(key) is int:
+                body = self.body
+                if type(body) is ndarray and len(body._shape) == 1:
+                    # The usual read: an element of a one-dimensional array.
+                    self.algo.add_state(self.state_generator.array_iter(body=body, index=key, comments=comments))
+                    return self.body[key]
             if isinstance(key, slice):
                 return Array(name=f"{self.state_generator.name}_sub", algo=self.algo,
                              data=self.body[key], comments=comments)
@@ -158,6 +176,19 @@ class Array(ARgorithmStructure):
         return func(item1, item2)
 
     def swap(self, index1, index2, comments=""):
+        body = self.body
+        if type(index1) is int and type(index2) is int and type(body) is ndarray and len(body._shape) == 1:
+            n = body._shape[0]
+            if -n <= index1 < n and -n <= index2 < n:
+                # Two elements of a one-dimensional array trade places as stored: what the general
+                # way below does (read both as numpy scalars, convert them back on writing) gives
+                # the same values.
+                buf, off, step = body._buf, body._off, body._strides[0]
+                at1 = off + (index1 + n if index1 < 0 else index1) * step
+                at2 = off + (index2 + n if index2 < 0 else index2) * step
+                buf[at1], buf[at2] = buf[at2], buf[at1]
+                self.algo.add_state(self.state_generator.array_swap(body, (index1, index2), comments))
+                return
         # One tuple assignment, as in 0.2.3: swapping two rows of a matrix copies one view into
         # the other and leaves both rows equal to the second.
         self.body[index1], self.body[index2] = self.body[index2], self.body[index1]

@@ -6,7 +6,7 @@ those die only when Python's cycle collector runs, as they did in 0.2.3.
 """
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, StateSet, _state
 
 
 def _name(node):
@@ -25,28 +25,30 @@ class DoublyLinkedListNodeState:
                 "next": _name(next_node), "prev": _name(prev_node)}
 
     def dllnode_declare(self, value, next_node, prev_node, comments=""):
-        return State(state_type="dllnode_declare", state_def=self._def(value, next_node, prev_node), comments=comments)
+        return _state("dllnode_declare", self._def(value, next_node, prev_node), comments)
 
     def dllnode_iter(self, value, next_node, prev_node, last_value=None, comments=""):
-        state_def = self._def(value, next_node, prev_node)
-        if last_value is not None:
-            state_def["last_value"] = last_value
-        return State(state_type="dllnode_iter", state_def=state_def, comments=comments)
+        if last_value is None:
+            return _state("dllnode_iter", self._def(value, next_node, prev_node), comments)
+        # Written out whole, so that the sixth key finds room (see ArrayState).
+        return _state("dllnode_iter", {"id": self._id, "variable_name": self.name, "value": value,
+                                       "next": _name(next_node), "prev": _name(prev_node),
+                                       "last_value": last_value}, comments)
 
     def dllnode_next(self, value, next_node, prev_node, last_next, comments=""):
-        state_def = self._def(value, next_node, prev_node)
-        state_def["last_next"] = _name(last_next)
-        return State(state_type="dllnode_next", state_def=state_def, comments=comments)
+        return _state("dllnode_next", {"id": self._id, "variable_name": self.name, "value": value,
+                                       "next": _name(next_node), "prev": _name(prev_node),
+                                       "last_next": _name(last_next)}, comments)
 
     def dllnode_prev(self, value, next_node, prev_node, last_prev, comments=""):
-        state_def = self._def(value, next_node, prev_node)
-        state_def["last_prev"] = _name(last_prev)
-        return State(state_type="dllnode_prev", state_def=state_def, comments=comments)
+        return _state("dllnode_prev", {"id": self._id, "variable_name": self.name, "value": value,
+                                       "next": _name(next_node), "prev": _name(prev_node),
+                                       "last_prev": _name(last_prev)}, comments)
 
     def dllnode_delete(self, comments=""):
-        return State(state_type="dllnode_delete",
-                     state_def={"id": self._id, "variable_name": self.name},
-                     comments=comments)
+        return _state("dllnode_delete",
+                      {"id": self._id, "variable_name": self.name},
+                      comments)
 
 
 @serialize
@@ -71,10 +73,14 @@ class DoublyLinkedListNode(ARgorithmStructure, ARgorithmHashable):
         self.algo.add_state(self.state_generator.dllnode_declare(self.value, self.next, self.prev, comments))
 
     def __setattr__(self, key, value):
+        if key != "value" and key != "next" and key != "prev":
+            # Not shown (the other attributes, and __init__'s own).
+            self.__dict__[key] = value
+            return
         if key in ("next", "prev") and value:
             assert isinstance(value, DoublyLinkedListNode), \
                 ARgorithmError("next should be of type None or DoublyLinkedListNode")
-        shown = key in ("value", "prev", "next") and self._flag
+        shown = self._flag
         previous = self.__dict__[key] if shown else None
         self.__dict__[key] = value
         if not shown:
@@ -113,19 +119,19 @@ class DoublyLinkedListState:
         return {"id": self._id, "variable_name": self.name, "head": _name(head), "tail": _name(tail)}
 
     def dll_declare(self, head, tail, comments=""):
-        return State(state_type="dll_declare", state_def=self._def(head, tail), comments=comments)
+        return _state("dll_declare", self._def(head, tail), comments)
 
     def dll_head(self, head, tail, last_head=None, comments=""):
         state_def = self._def(head, tail)
         if last_head is not None:
             state_def["last_head"] = last_head
-        return State(state_type="dll_head", state_def=state_def, comments=comments)
+        return _state("dll_head", state_def, comments)
 
     def dll_tail(self, head, tail, last_tail=None, comments=""):
         state_def = self._def(head, tail)
         if last_tail is not None:
             state_def["last_tail"] = last_tail
-        return State(state_type="dll_tail", state_def=state_def, comments=comments)
+        return _state("dll_tail", state_def, comments)
 
 
 @serialize
@@ -151,10 +157,13 @@ class DoublyLinkedList(ARgorithmStructure, ARgorithmHashable):
         self.algo.add_state(self.state_generator.dll_declare(self.head, self.tail, comments))
 
     def __setattr__(self, key, value):
-        if key in ("head", "tail") and value:
+        if key != "head" and key != "tail":
+            self.__dict__[key] = value
+            return
+        if value:
             assert isinstance(value, DoublyLinkedListNode), \
                 ARgorithmError("next should be of type None or DoublyLinkedListNode")
-        shown = key in ("head", "tail") and self._flag
+        shown = self._flag
         # Only the old end's id is kept, so an old end nothing else holds dies right here,
         # before the state for the new one.
         if shown:

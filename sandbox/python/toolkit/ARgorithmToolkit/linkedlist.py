@@ -6,7 +6,7 @@ reachable matters: the code below holds nodes exactly where 0.2.3 held them.
 """
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, StateSet, _state
 
 
 def _name(node):
@@ -21,26 +21,26 @@ class LinkedListNodeState:
         self._id = _id
 
     def llnode_declare(self, value, _next, comments=""):
-        return State(state_type="llnode_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "value": value, "next": _name(_next)},
-                     comments=comments)
+        return _state("llnode_declare",
+                      {"id": self._id, "variable_name": self.name, "value": value, "next": _name(_next)},
+                      comments)
 
     def llnode_iter(self, value, _next, last_value=None, comments=""):
         state_def = {"id": self._id, "variable_name": self.name, "value": value, "next": _name(_next)}
         if last_value is not None:
             state_def["last_value"] = last_value
-        return State(state_type="llnode_iter", state_def=state_def, comments=comments)
+        return _state("llnode_iter", state_def, comments)
 
     def llnode_next(self, value, _next, last_next, comments=""):
-        return State(state_type="llnode_next",
-                     state_def={"id": self._id, "variable_name": self.name, "value": value,
-                                "next": _name(_next), "last_next": _name(last_next)},
-                     comments=comments)
+        return _state("llnode_next",
+                      {"id": self._id, "variable_name": self.name, "value": value,
+                       "next": _name(_next), "last_next": _name(last_next)},
+                      comments)
 
     def llnode_delete(self, comments=""):
-        return State(state_type="llnode_delete",
-                     state_def={"id": self._id, "variable_name": self.name},
-                     comments=comments)
+        return _state("llnode_delete",
+                      {"id": self._id, "variable_name": self.name},
+                      comments)
 
 
 @serialize
@@ -65,9 +65,13 @@ class LinkedListNode(ARgorithmStructure, ARgorithmHashable):
         self.algo.add_state(self.state_generator.llnode_declare(self.value, self.next, comments))
 
     def __setattr__(self, key, value):
+        if key != "value" and key != "next":
+            # Not shown (the other attributes, and __init__'s own).
+            self.__dict__[key] = value
+            return
         if key == "next" and value:
             assert isinstance(value, LinkedListNode), ARgorithmError("next should be of type None or LinkedListNode")
-        shown = (key == "value" or key == "next") and self._flag
+        shown = self._flag
         previous = self.__dict__[key] if shown else None
         self.__dict__[key] = value
         if not shown:
@@ -98,15 +102,15 @@ class LinkedListState:
         self._id = _id
 
     def ll_declare(self, head, comments=""):
-        return State(state_type="ll_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "head": _name(head)},
-                     comments=comments)
+        return _state("ll_declare",
+                      {"id": self._id, "variable_name": self.name, "head": _name(head)},
+                      comments)
 
     def ll_head(self, head, last_head=None, comments=""):
         state_def = {"id": self._id, "variable_name": self.name, "head": _name(head)}
         if last_head is not None:
             state_def["last_head"] = last_head
-        return State(state_type="ll_head", state_def=state_def, comments=comments)
+        return _state("ll_head", state_def, comments)
 
 
 @serialize
@@ -131,9 +135,12 @@ class LinkedList(ARgorithmStructure, ARgorithmHashable):
         self.algo.add_state(self.state_generator.ll_declare(self.head, comments))
 
     def __setattr__(self, key, value):
-        if key == "head" and value:
+        if key != "head":
+            self.__dict__[key] = value
+            return
+        if value:
             assert isinstance(value, LinkedListNode), ARgorithmError("next should be of type None or LinkedListNode")
-        shown = key == "head" and self._flag
+        shown = self._flag
         # Only the old head's id is kept, so an old head nothing else holds dies right here.
         last_head = (self.head._id if self.head else "none") if shown else None
         self.__dict__[key] = value

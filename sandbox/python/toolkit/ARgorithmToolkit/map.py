@@ -6,7 +6,7 @@ replaced by their reference strings; the objects themselves are kept alongside (
 """
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet, _state
 
 _PLAIN = (str, int, float, bool)
 _KEY_TYPES = (ARgorithmHashable, int, str, float, bool)
@@ -21,27 +21,27 @@ class MapState:
         self._id = _id
 
     def map_declare(self, body, comments="") -> State:
-        return State(state_type="map_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body.copy()},
-                     comments=comments)
+        return _state("map_declare",
+                      {"id": self._id, "variable_name": self.name, "body": body.copy()},
+                      comments)
 
     def map_get(self, body, key, value, comments="") -> State:
-        return State(state_type="map_get",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body.copy(),
-                                "key": key, "value": value},
-                     comments=comments)
+        return _state("map_get",
+                      {"id": self._id, "variable_name": self.name, "body": body.copy(),
+                       "key": key, "value": value},
+                      comments)
 
     def map_set(self, body, key, value, last_value=None, comments="") -> State:
-        return State(state_type="map_set",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body.copy(),
-                                "key": key, "value": value, "last_value": last_value},
-                     comments=comments)
+        return _state("map_set",
+                      {"id": self._id, "variable_name": self.name, "body": body.copy(),
+                       "key": key, "value": value, "last_value": last_value},
+                      comments)
 
     def map_remove(self, body, key, value, comments="") -> State:
-        return State(state_type="map_remove",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body.copy(),
-                                "key": key, "value": value},
-                     comments=comments)
+        return _state("map_remove",
+                      {"id": self._id, "variable_name": self.name, "body": body.copy(),
+                       "key": key, "value": value},
+                      comments)
 
 
 class MapIterator:

@@ -3,7 +3,7 @@ import heapq
 
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, StateSet, _state
 
 
 class PriorityQueueState:
@@ -14,24 +14,24 @@ class PriorityQueueState:
         self._id = _id
 
     def priorityqueue_declare(self, comments=""):
-        return State(state_type="priorityqueue_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "body": []},
-                     comments=comments)
+        return _state("priorityqueue_declare",
+                      {"id": self._id, "variable_name": self.name, "body": []},
+                      comments)
 
     def priorityqueue_offer(self, body, element, comments=""):
-        return State(state_type="priorityqueue_offer",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
-                     comments=comments)
+        return _state("priorityqueue_offer",
+                      {"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
+                      comments)
 
     def priorityqueue_poll(self, body, element, comments=""):
-        return State(state_type="priorityqueue_poll",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
-                     comments=comments)
+        return _state("priorityqueue_poll",
+                      {"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
+                      comments)
 
     def priorityqueue_peek(self, body, comments=""):
-        return State(state_type="priorityqueue_peek",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body)},
-                     comments=comments)
+        return _state("priorityqueue_peek",
+                      {"id": self._id, "variable_name": self.name, "body": list(body)},
+                      comments)
 
 
 @serialize

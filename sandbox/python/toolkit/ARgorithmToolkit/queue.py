@@ -1,7 +1,7 @@
 """Queue: first in, first out (`queue_*` states)."""
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, StateSet, _state
 
 
 class QueueState:
@@ -12,29 +12,29 @@ class QueueState:
         self._id = _id
 
     def queue_declare(self, comments=""):
-        return State(state_type="queue_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "body": []},
-                     comments=comments)
+        return _state("queue_declare",
+                      {"id": self._id, "variable_name": self.name, "body": []},
+                      comments)
 
     def queue_push(self, body, element, comments=""):
-        return State(state_type="queue_push",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
-                     comments=comments)
+        return _state("queue_push",
+                      {"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
+                      comments)
 
     def queue_pop(self, body, element, comments=""):
-        return State(state_type="queue_pop",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
-                     comments=comments)
+        return _state("queue_pop",
+                      {"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
+                      comments)
 
     def queue_front(self, body, comments=""):
-        return State(state_type="queue_front",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body)},
-                     comments=comments)
+        return _state("queue_front",
+                      {"id": self._id, "variable_name": self.name, "body": list(body)},
+                      comments)
 
     def queue_back(self, body, comments=""):
-        return State(state_type="queue_back",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body)},
-                     comments=comments)
+        return _state("queue_back",
+                      {"id": self._id, "variable_name": self.name, "body": list(body)},
+                      comments)
 
 
 @serialize

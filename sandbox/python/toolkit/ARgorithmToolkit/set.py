@@ -12,7 +12,7 @@ from collections.abc import MutableSet
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit._scalars import NumpyScalar
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet, _state
 
 _INVALID = "Invalid key error : Please provide data with ARgorithmHashable type or (int, float, bool, str)"
 
@@ -75,23 +75,19 @@ class SetState:
         return {"id": self._id, "variable_name": self.name, "body": list(body)}
 
     def set_declare(self, body, comments="") -> State:
-        return State(state_type="set_declare", state_def=self._def(body), comments=comments)
+        return _state("set_declare", self._def(body), comments)
 
     def set_add(self, body, key, comments="") -> State:
-        state_def = self._def(body)
-        state_def["element"] = key
-        return State(state_type="set_add", state_def=state_def, comments=comments)
+        return _state("set_add", {"id": self._id, "variable_name": self.name, "body": list(body), "element": key},
+                      comments)
 
     def set_remove(self, body, key, comments="") -> State:
-        state_def = self._def(body)
-        state_def["element"] = key
-        return State(state_type="set_remove", state_def=state_def, comments=comments)
+        return _state("set_remove", {"id": self._id, "variable_name": self.name, "body": list(body),
+                                     "element": key}, comments)
 
     def set_find(self, body, key, found, comments="") -> State:
-        state_def = self._def(body)
-        state_def["element"] = key
-        state_def["found"] = found
-        return State(state_type="set_find", state_def=state_def, comments=comments)
+        return _state("set_find", {"id": self._id, "variable_name": self.name, "body": list(body),
+                                   "element": key, "found": found}, comments)
 
 
 @serialize

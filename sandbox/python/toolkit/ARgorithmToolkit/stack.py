@@ -1,7 +1,7 @@
 """Stack: last in, first out (`stack_*` states)."""
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, StateSet, _state
 
 
 class StackState:
@@ -12,24 +12,24 @@ class StackState:
         self._id = _id
 
     def stack_declare(self, comments=""):
-        return State(state_type="stack_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "body": []},
-                     comments=comments)
+        return _state("stack_declare",
+                      {"id": self._id, "variable_name": self.name, "body": []},
+                      comments)
 
     def stack_push(self, body, element, comments=""):
-        return State(state_type="stack_push",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
-                     comments=comments)
+        return _state("stack_push",
+                      {"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
+                      comments)
 
     def stack_pop(self, body, element, comments=""):
-        return State(state_type="stack_pop",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
-                     comments=comments)
+        return _state("stack_pop",
+                      {"id": self._id, "variable_name": self.name, "body": list(body), "element": element},
+                      comments)
 
     def stack_top(self, body, comments=""):
-        return State(state_type="stack_top",
-                     state_def={"id": self._id, "variable_name": self.name, "body": list(body)},
-                     comments=comments)
+        return _state("stack_top",
+                      {"id": self._id, "variable_name": self.name, "body": list(body)},
+                      comments)
 
 
 @serialize

@@ -1,7 +1,7 @@
 """String: an immutable string whose reads are shown (`string_*` states)."""
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmHashable, ARgorithmStructure, StateSet, _state
 
 
 class StringState:
@@ -12,19 +12,19 @@ class StringState:
         self._id = _id
 
     def string_declare(self, body, comments=""):
-        return State(state_type="string_declare",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body},
-                     comments=comments)
+        return _state("string_declare",
+                      {"id": self._id, "variable_name": self.name, "body": body},
+                      comments)
 
     def string_iter(self, body, index, comments=""):
-        return State(state_type="string_iter",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body, "index": index},
-                     comments=comments)
+        return _state("string_iter",
+                      {"id": self._id, "variable_name": self.name, "body": body, "index": index},
+                      comments)
 
     def string_append(self, body, element, comments=""):
-        return State(state_type="string_append",
-                     state_def={"id": self._id, "variable_name": self.name, "body": body, "element": element},
-                     comments=comments)
+        return _state("string_append",
+                      {"id": self._id, "variable_name": self.name, "body": body, "element": element},
+                      comments)
 
 
 class StringIterator:

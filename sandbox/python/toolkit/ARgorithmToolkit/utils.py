@@ -45,6 +45,17 @@ class State:
         return str(self.content)
 
 
+_new = object.__new__
+
+
+def _state(state_type, state_def, comments):
+    """`State(state_type=..., state_def=..., comments=...)`, for the toolkit's own states (which
+    always have all three): without the keyword dictionary and the checks, on every state."""
+    state = _new(State)
+    state.content = {"state_type": state_type, "state_def": state_def, "comments": comments}
+    return state
+
+
 class StateSet:
     """The ordered states of one run; an ARgorithm returns it."""
 
@@ -60,7 +71,7 @@ class StateSet:
         return "\n".join(str(state) for state in self.states)
 
     def add_comment(self, comments: str):
-        self.add_state(State(state_type="comment", state_def=None, comments=comments))
+        self.add_state(_state("comment", None, comments))
 
 
 class ARgorithmHashable:
@@ -80,24 +91,26 @@ class Variable(ARgorithmStructure, ARgorithmHashable):
         self._Variable__flag = False
         self.value = value
         self._id = next_id()
-        self.algo.add_state(State(
-            state_type="variable_declare",
-            state_def={"id": self._id, "variable_name": name, "value": value},
-            comments=comments,
-        ))
+        self.algo.add_state(_state(
+            "variable_declare", {"id": self._id, "variable_name": name, "value": value}, comments))
 
     def __setattr__(self, key, value):
-        watched = key == "value" and self._Variable__flag
-        last_value = self.value if watched else None
-        self.__dict__[key] = value
-        if watched:
-            state_def = {"id": self._id, "variable_name": self.name, "value": self.value}
-            # A previous value of None is indistinguishable from "no previous value" in 0.2.3.
-            if last_value is not None:
-                state_def["last_value"] = last_value
-            self.algo.add_state(State(state_type="variable_highlight", state_def=state_def, comments=""))
-        elif key == "value":
+        if key != "value":
+            self.__dict__[key] = value
+            return
+        if not self._Variable__flag:
+            # The first assignment, in __init__, shows nothing.
+            self.__dict__[key] = value
             self.__dict__["_Variable__flag"] = True
+            return
+        last_value = self.value
+        self.__dict__[key] = value
+        # A previous value of None is indistinguishable from "no previous value" in 0.2.3.
+        if last_value is None:
+            state_def = {"id": self._id, "variable_name": self.name, "value": self.value}
+        else:
+            state_def = {"id": self._id, "variable_name": self.name, "value": self.value, "last_value": last_value}
+        self.algo.add_state(_state("variable_highlight", state_def, ""))
 
     def __repr__(self):
         return f"Variable({self.value!r})"

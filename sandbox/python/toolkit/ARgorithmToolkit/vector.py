@@ -1,7 +1,7 @@
 """Vector: a growable list (`vector_*` states)."""
 from ARgorithmToolkit._ids import next_id
 from ARgorithmToolkit.encoders import serialize
-from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, State, StateSet
+from ARgorithmToolkit.utils import ARgorithmError, ARgorithmStructure, StateSet, _state
 
 
 class VectorState:
@@ -14,39 +14,34 @@ class VectorState:
     def _def(self, body):
         return {"id": self._id, "variable_name": self.name, "body": list(body)}
 
+    # Each state's dictionary is written out whole, in its key order (see ArrayState).
+
     def vector_declare(self, body, comments=""):
-        return State(state_type="vector_declare", state_def=self._def(body), comments=comments)
+        return _state("vector_declare", {"id": self._id, "variable_name": self.name, "body": list(body)}, comments)
 
     def vector_iter(self, body, index, value=None, last_value=None, comments=""):
-        state_def = self._def(body)
-        state_def["index"] = index
-        if last_value is not None:
-            state_def["value"] = value
-            state_def["last_value"] = last_value
-        return State(state_type="vector_iter", state_def=state_def, comments=comments)
+        if last_value is None:
+            state_def = {"id": self._id, "variable_name": self.name, "body": list(body), "index": index}
+        else:
+            state_def = {"id": self._id, "variable_name": self.name, "body": list(body), "index": index,
+                         "value": value, "last_value": last_value}
+        return _state("vector_iter", state_def, comments)
 
     def vector_remove(self, body, index, comments=""):
-        state_def = self._def(body)
-        state_def["index"] = index
-        return State(state_type="vector_remove", state_def=state_def, comments=comments)
+        return _state("vector_remove", {"id": self._id, "variable_name": self.name, "body": list(body),
+                                        "index": index}, comments)
 
     def vector_insert(self, body, element, index, comments=""):
-        state_def = self._def(body)
-        state_def["element"] = element
-        state_def["index"] = index
-        return State(state_type="vector_insert", state_def=state_def, comments=comments)
+        return _state("vector_insert", {"id": self._id, "variable_name": self.name, "body": list(body),
+                                        "element": element, "index": index}, comments)
 
     def vector_swap(self, body, indexes, comments=""):
-        state_def = self._def(body)
-        state_def["index1"] = indexes[0]
-        state_def["index2"] = indexes[1]
-        return State(state_type="vector_swap", state_def=state_def, comments=comments)
+        return _state("vector_swap", {"id": self._id, "variable_name": self.name, "body": list(body),
+                                      "index1": indexes[0], "index2": indexes[1]}, comments)
 
     def vector_compare(self, body, indexes, comments=""):
-        state_def = self._def(body)
-        state_def["index1"] = indexes[0]
-        state_def["index2"] = indexes[1]
-        return State(state_type="vector_compare", state_def=state_def, comments=comments)
+        return _state("vector_compare", {"id": self._id, "variable_name": self.name, "body": list(body),
+                                         "index1": indexes[0], "index2": indexes[1]}, comments)
 
 
 class VectorIterator:
