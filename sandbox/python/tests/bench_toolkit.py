@@ -20,9 +20,10 @@ public parameters). Printed per case:
     blocks    memory blocks the run leaves allocated (sys.getallocatedblocks() before and after,
               cycle collector off as on the server): the objects the trace keeps
     peak      the most memory the run and the serialization hold at once (tracemalloc, KiB)
-    flt       page faults of one run (run+ser) in a fresh fork of a process that has imported
-              the toolkit and run the case a few times before gc.freeze(), as the server's
-              snapshot has: the pages the run writes for the first time (Linux only)
+    pages     memory pages the run and the serialization (run+ser) write for the first time
+              in a fresh fork of a process that imported the toolkit and ran the case 8 times
+              before gc.freeze(), as the server's snapshot is made: on the server each is a
+              copy-on-write fault (Linux only; medians of 7 forks)
     digest    a hash of the serialized trace with the id counter started from 1: equal
               digests before and after a change mean the same output, byte for byte
 """
@@ -33,6 +34,7 @@ import itertools
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -124,35 +126,78 @@ class Serialize:
         return serialize(self.encoders, self.states)
 
 
-def faults_in_fresh_fork(entry, params, encoders):
-    """Minor page faults of one run and its serialization in a forked child (the parent's pages
-    are shared until written, as a fresh instance of the server's snapshot is)."""
-    import resource
+# Byte 7 of a /proc/self/pagemap entry holds bit 63 (present) as 0x80 and bit 56 (mapped by this
+# process only) as 0x01.
+_EXCLUSIVE = bytes(1 if b & 0x81 == 0x81 else 0 for b in range(256))
 
-    def minflt():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read_end)
-            arg = copy.deepcopy(params)
-            minflt()
-            before = minflt()
-            states = entry(**arg).states
-            middle = minflt()
-            serialize(encoders, states)
-            after = minflt()
-            os.write(write_end, f"{middle - before} {after - middle}".encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as f:
-        text = f.read()
-    os.waitpid(pid, 0)
-    run, ser = map(int, text.split())
-    return run, ser
+def exclusive_pages():
+    """Pages of the process's writable mappings that are present and mapped by it alone: in a
+    forked child, the ones it has written (copied on write) or newly allocated."""
+    ranges = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split()
+            if fields[1][1] == "w":
+                lo, hi = fields[0].split("-")
+                ranges.append((int(lo, 16) // 4096, int(hi, 16) // 4096))
+    total = 0
+    fd = os.open("/proc/self/pagemap", os.O_RDONLY)
+    try:
+        for lo, hi in ranges:
+            total += os.pread(fd, (hi - lo) * 8, lo * 8)[7::8].translate(_EXCLUSIVE).count(1)
+    finally:
+        os.close(fd)
+    return total
+
+
+def pages_written(toolkit, name):
+    """Memory pages the run and the serialization write for the first time, measured in a new
+    process that imports the toolkit, runs the case 8 times and freezes its heap (as the
+    server's runner does before its snapshot is taken), then forks a child per measurement: a
+    child shares its parent's pages until it writes them, as a fresh instance of the snapshot
+    does, where each is a copy-on-write fault. Medians of 7 children."""
+    proc = subprocess.run([sys.executable, __file__, "--toolkit", str(toolkit), "--pages", name],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return proc.stdout.strip()
+
+
+def _pages_child(name):
+    import ARgorithmToolkit  # noqa: F401
+    from ARgorithmToolkit import encoders
+
+    _, module_name, source, entry_name, params = next(c for c in cases() if c[0] == name)
+    for _ in range(8):
+        serialize(encoders, getattr(load(module_name, source), entry_name)(**copy.deepcopy(params)).states)
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    samples = []
+    for _ in range(7):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                entry = getattr(load(module_name, source), entry_name)
+                arg = copy.deepcopy(params)
+                exclusive_pages()
+                before = exclusive_pages()
+                states = entry(**arg).states
+                middle = exclusive_pages()
+                serialize(encoders, states)
+                after = exclusive_pages()
+                os.write(write_end, f"{middle - before} {after - middle}".encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end) as f:
+            samples.append(tuple(map(int, f.read().split())))
+        os.waitpid(pid, 0)
+    run = statistics.median(s[0] for s in samples)
+    ser = statistics.median(s[1] for s in samples)
+    print(f"{run:.0f}+{ser:.0f}")
 
 
 def main():
@@ -160,22 +205,27 @@ def main():
     toolkit = PYTHON_DIR / "toolkit"
     reps = 300
     only = []
+    pages_of = None
     while args:
         arg = args.pop(0)
         if arg == "--toolkit":
             toolkit = Path(args.pop(0)).resolve()
         elif arg == "--reps":
             reps = int(args.pop(0))
+        elif arg == "--pages":
+            pages_of = args.pop(0)
         else:
             only.append(arg)
     sys.path.insert(0, str(toolkit))
+    if pages_of is not None:
+        return _pages_child(pages_of)
     import ARgorithmToolkit
     from ARgorithmToolkit import encoders
     print(f"toolkit {Path(ARgorithmToolkit.__file__).parent}, Python {sys.version.split()[0]}, "
           f"median of {reps}")
-    can_fork = hasattr(os, "fork") and sys.platform.startswith("linux")
+    can_measure_pages = hasattr(os, "fork") and os.path.exists("/proc/self/pagemap")
     header = f"{'case':34} {'states':>6} {'run us':>9} {'ser us':>8} {'blocks':>7} {'peak KiB':>8} " \
-             f"{'flt':>9}  digest"
+             f"{'pages':>9}  digest"
     print(header)
     totals = [0.0, 0.0]
     # The server runs with the cycle collector off (and a collection in the middle of a timed
@@ -212,17 +262,10 @@ def main():
         digest = hashlib.sha256(text.encode()).hexdigest()[:12]
         count = text.count("\n") + 1 if text else 0
 
-        faults = ""
-        if can_fork:
-            gc.collect()
-            gc.freeze()
-            samples = sorted(faults_in_fresh_fork(entry, params, encoders) for _ in range(5))
-            gc.unfreeze()
-            r, s = samples[len(samples) // 2]
-            faults = f"{r}+{s}"
+        pages = pages_written(toolkit, name) if can_measure_pages else ""
         totals[0] += run_us
         totals[1] += ser_us
-        print(f"{name:34} {count:6} {run_us:9.1f} {ser_us:8.1f} {blocks:7} {peak / 1024:8.1f} {faults:>9}  {digest}")
+        print(f"{name:34} {count:6} {run_us:9.1f} {ser_us:8.1f} {blocks:7} {peak / 1024:8.1f} {pages:>9}  {digest}")
     print(f"{'total':34} {'':6} {totals[0]:9.1f} {totals[1]:8.1f}")
 
 

@@ -15,7 +15,8 @@ Differences from 0.2.3, on purpose:
   a linked-list node's name). A program's trace is the same on every run, and an object's id is
   never reused by a later one. Nothing here uses randomness or the clock.
 * Set states have a form (0.2.3 could not serialize its Set): see `ARgorithmToolkit.set`.
-* `StateEncoder` finds the toolkit's classes once, not on every call.
+* `StateEncoder` finds the toolkit's classes once, not on every call, and keeps the C encoder
+  json makes from its settings (JSONEncoder makes one per `encode()` call); the text is the same.
 * The modules 0.2.3 had for its command line (`cli`, `parser`, `security`, `__main__`) are left
   out: they need typer, requests and jsonschema, and ARgorithms do not use them.
 

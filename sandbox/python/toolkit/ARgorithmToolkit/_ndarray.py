@@ -334,19 +334,41 @@ def _broadcast_values(values, src_shape, dst_shape):
     s = [1] * (len(dst_shape) - len(s)) + s
     if tuple(s) == tuple(dst_shape):
         return values
-    strides = _c_strides(tuple(s))
     out = []
-
-    def walk(axis, base):
-        if axis == len(dst_shape):
-            out.append(values[base])
-            return
-        step = 0 if s[axis] == 1 else strides[axis]
-        for i in range(dst_shape[axis]):
-            walk(axis + 1, base + i * step)
-
-    walk(0, 0)
+    _broadcast_walk(out, values, s, _c_strides(tuple(s)), dst_shape, 0, 0)
     return out
+
+
+# The recursive walks below are module functions, not closures of the functions using them: a
+# closure that calls itself is a reference cycle, which (with the cycle collector off, as on the
+# server) would keep every call's closure and the lists it holds alive until the run ends.
+
+def _broadcast_walk(out, values, s, strides, dst_shape, axis, base):
+    if axis == len(dst_shape):
+        out.append(values[base])
+        return
+    step = 0 if s[axis] == 1 else strides[axis]
+    for i in range(dst_shape[axis]):
+        _broadcast_walk(out, values, s, strides, dst_shape, axis + 1, base + i * step)
+
+
+def _walk_positions(out, shape, strides, axis, base):
+    n, s = shape[axis], strides[axis]
+    if axis == len(shape) - 1:
+        out.extend(range(base, base + n * s, s) if s else [base] * n)
+        return
+    for i in range(n):
+        _walk_positions(out, shape, strides, axis + 1, base + i * s)
+
+
+def _nest(flat, shape, axis, start):
+    n = shape[axis]
+    if axis == len(shape) - 1:
+        return flat[start:start + n]
+    inner = 1
+    for d in shape[axis + 1:]:
+        inner *= d
+    return [_nest(flat, shape, axis + 1, start + i * inner) for i in range(n)]
 
 
 def full(shape, fill_value, dt):
@@ -437,16 +459,7 @@ class ndarray:
             s = strides[0]
             return range(off, off + shape[0] * s, s) if s else [off] * shape[0]
         out = []
-
-        def walk(axis, base):
-            n, s = shape[axis], strides[axis]
-            if axis == len(shape) - 1:
-                out.extend(range(base, base + n * s, s) if s else [base] * n)
-                return
-            for i in range(n):
-                walk(axis + 1, base + i * s)
-
-        walk(0, off)
+        _walk_positions(out, shape, strides, 0, off)
         return out
 
     def _flat(self):
@@ -466,18 +479,7 @@ class ndarray:
             # A matrix stored row after row: its rows are slices of the buffer.
             buf, off = self._buf, self._off
             return [buf[start:start + width] for start in range(off, off + shape[0] * width, width)]
-        flat = self._flat()
-
-        def nest(axis, start):
-            n = shape[axis]
-            if axis == len(shape) - 1:
-                return flat[start:start + n]
-            inner = 1
-            for d in shape[axis + 1:]:
-                inner *= d
-            return [nest(axis + 1, start + i * inner) for i in range(n)]
-
-        return nest(0, 0)
+        return _nest(self._flat(), shape, 0, 0)
 
     def item(self):
         if self.size != 1:
@@ -832,20 +834,20 @@ def _layout(a, texts, pad, sep, indent):
         texts = [t.rjust(width) for t in texts]
     if not shape:
         return texts[0]
+    return _nest_texts(texts, shape, sep, 0, 0, indent)
 
-    def nest(axis, start, level_indent):
-        n = shape[axis]
-        if axis == len(shape) - 1:
-            return "[" + sep.join(texts[start:start + n]) + "]"
-        inner = 1
-        for d in shape[axis + 1:]:
-            inner *= d
-        rows = [nest(axis + 1, start + i * inner, level_indent + " ") for i in range(n)]
-        newlines = "\n" * (len(shape) - axis - 1)
-        joiner = sep.rstrip() + newlines + level_indent + " "
-        return "[" + joiner.join(rows) + "]"
 
-    return nest(0, 0, indent)
+def _nest_texts(texts, shape, sep, axis, start, level_indent):
+    n = shape[axis]
+    if axis == len(shape) - 1:
+        return "[" + sep.join(texts[start:start + n]) + "]"
+    inner = 1
+    for d in shape[axis + 1:]:
+        inner *= d
+    rows = [_nest_texts(texts, shape, sep, axis + 1, start + i * inner, level_indent + " ") for i in range(n)]
+    newlines = "\n" * (len(shape) - axis - 1)
+    joiner = sep.rstrip() + newlines + level_indent + " "
+    return "[" + joiner.join(rows) + "]"
 
 
 def _format_str(a):

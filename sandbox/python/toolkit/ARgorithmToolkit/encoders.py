@@ -59,16 +59,16 @@ def _encodable(o):
             how = _LIST
         else:
             return _UNKNOWN
-    if how is _REFERENCE:
+    if how == _REFERENCE:
         try:
             return o.to_json()
         except Exception as ex:
             raise TypeError("Unserializable ARgorithm class") from ex
-    if how is _ITEM:
+    if how == _ITEM:
         return o.item()
-    if how is _BOOL:
+    if how == _BOOL:
         return bool(o)
-    if how is _COMPLEX:
+    if how == _COMPLEX:
         return {"real": o.real, "imag": o.imag}
     return o.tolist()
 
@@ -85,9 +85,9 @@ def _default(o):
 class StateEncoder(JSONEncoder):
     """Encoder for state contents (use as `json.dumps(..., cls=StateEncoder)`).
 
-    JSONEncoder.encode makes a new C encoder from the settings on every call, which costs
-    about as much as encoding a small state; this one makes it on the first call and keeps it
-    (with its circular-reference markers) until an attribute is set or deleted.
+    JSONEncoder.encode makes a new C encoder from the settings on every call, which adds about a
+    third to the cost of encoding a small state; this one makes it on the first call and keeps
+    it (with its circular-reference markers) until an attribute is set or deleted.
     """
 
     # A slot, not an attribute in __dict__: vars() of an encoder shows what JSONEncoder's does.
@@ -101,6 +101,10 @@ class StateEncoder(JSONEncoder):
         object.__delattr__(self, name)
         object.__setattr__(self, "_c_encoder", None)
 
+    def __getstate__(self):
+        # Copies and pickles carry the settings, as JSONEncoder's do, not the C encoder.
+        return self.__dict__ or None
+
     def default(self, o):
         found = _encodable(o)
         if found is _UNKNOWN:
@@ -108,7 +112,10 @@ class StateEncoder(JSONEncoder):
         return found
 
     def encode(self, o):
-        kept = self._c_encoder
+        try:
+            kept = self._c_encoder
+        except AttributeError:  # a copy, whose attributes were not set through __setattr__
+            kept = None
         if kept is None:
             if isinstance(o, str):
                 return super().encode(o)
