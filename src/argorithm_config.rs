@@ -54,6 +54,33 @@ fn string_field(obj: &Map<String, Value>, key: &str) -> Result<String, String> {
     }
 }
 
+/// How large a config's fields may be, so that every record, and so the list of them every
+/// client reads first, stays small.
+pub const MAX_DESCRIPTION_BYTES: usize = 4 << 10;
+pub const MAX_PARAMETERS: usize = 32;
+pub const MAX_PARAMETERS_BYTES: usize = 16 << 10;
+pub const MAX_EXAMPLE_BYTES: usize = 64 << 10;
+pub const MAX_NAME_BYTES: usize = 128;
+
+/// The first field of `config` over its bound, said for its author (the answer is a 422).
+pub fn oversized_field(config: &ArgorithmConfig) -> Option<String> {
+    let json_len = |v: &Value| serde_json::to_string(v).map_or(usize::MAX, |s| s.len());
+    let declared = config.parameters.as_object().map_or(0, |p| p.len());
+    if config.description.len() > MAX_DESCRIPTION_BYTES {
+        Some(format!("config field `description` is {} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed", config.description.len()))
+    } else if declared > MAX_PARAMETERS {
+        Some(format!("config field `parameters` declares {declared} parameters; at most {MAX_PARAMETERS} are allowed"))
+    } else if json_len(&config.parameters) > MAX_PARAMETERS_BYTES {
+        Some(format!("config field `parameters` is over {MAX_PARAMETERS_BYTES} bytes of JSON"))
+    } else if json_len(&config.example) > MAX_EXAMPLE_BYTES {
+        Some(format!("config field `example` is over {MAX_EXAMPLE_BYTES} bytes of JSON"))
+    } else if config.file.len() > MAX_NAME_BYTES || config.function.len() > MAX_NAME_BYTES {
+        Some(format!("config fields `file` and `function` may be at most {MAX_NAME_BYTES} bytes"))
+    } else {
+        None
+    }
+}
+
 /// Parses and checks a config. The file-name rules are the caller's (they need the upload).
 pub fn parse_config(bytes: &[u8]) -> Result<ArgorithmConfig, String> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("the data part is not valid JSON: {e}"))?;

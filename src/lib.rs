@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod examples;
+pub mod list_cache;
 pub mod metrics;
 pub mod player;
 pub mod raw_json;

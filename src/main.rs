@@ -86,7 +86,7 @@ fn prepare_python_runtime() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let _log = telemetry::init(&settings.storage_folder)?;
+    let _log = telemetry::init(&settings.storage_folder, settings.log_files)?;
     let app = Application::build(settings).await?;
     for line in app.banner() {
         println!("{line}");

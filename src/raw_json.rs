@@ -1,17 +1,18 @@
 //! A JSON body that is already text. Run traces are assembled from the states' own JSON text,
 //! so they are never parsed into a tree and serialized again; the schema is still `T`'s.
+use bytes::Bytes;
 use poem::{IntoResponse, Response};
 use poem_openapi::payload::Payload;
 use poem_openapi::registry::{MetaSchemaRef, Registry};
 use poem_openapi::types::Type;
 use std::marker::PhantomData;
 
-pub struct RawJson<T>(String, PhantomData<fn() -> T>);
+pub struct RawJson<T>(Bytes, PhantomData<fn() -> T>);
 
 impl<T> RawJson<T> {
     /// `text` must be one JSON value of type `T`.
-    pub fn new(text: String) -> Self {
-        RawJson(text, PhantomData)
+    pub fn new(text: impl Into<Bytes>) -> Self {
+        RawJson(text.into(), PhantomData)
     }
 }
 

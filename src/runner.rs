@@ -12,12 +12,33 @@ pub struct Runner {
     sandbox: Arc<Sandbox>,
     permits: Arc<Semaphore>,
     queue_wait: Duration,
+    /// Compilations at once: a large module takes seconds of a core.
+    compiles: Arc<Semaphore>,
 }
 
+/// How long an upload waits for a compile slot before it is answered 503.
+pub const COMPILE_QUEUE_WAIT: Duration = Duration::from_secs(10);
+
 impl Runner {
-    pub fn new(sandbox: Arc<Sandbox>, queue_wait: Duration) -> Self {
+    pub fn new(sandbox: Arc<Sandbox>, queue_wait: Duration, compile_concurrency: usize) -> Self {
         let permits = Arc::new(Semaphore::new(sandbox.limits().concurrency.max(1)));
-        Runner { sandbox, permits, queue_wait }
+        let compiles = Arc::new(Semaphore::new(compile_concurrency.max(1)));
+        Runner { sandbox, permits, queue_wait, compiles }
+    }
+
+    /// Compiles on a blocking thread, one of at most `compile_concurrency` at once.
+    async fn compile_blocking(&self, file_name: String, bytes: Arc<Vec<u8>>, entry: String, wait: Duration) -> Result<Result<Arc<Compiled>, ModuleError>, ApiError> {
+        let permit = tokio::time::timeout(wait, self.compiles.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let sandbox = self.sandbox.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            sandbox.compile_file(&file_name, &bytes, &entry)
+        })
+        .await
+        .map_err(ApiError::internal)
     }
 
     pub fn sandbox(&self) -> &Sandbox {
@@ -26,12 +47,10 @@ impl Runner {
 
     /// Validates and compiles an uploaded program (CPU-heavy, so on a blocking thread).
     pub async fn compile(&self, file_name: String, bytes: Arc<Vec<u8>>, entry: String) -> Result<Arc<Compiled>, ApiError> {
-        let sandbox = self.sandbox.clone();
-        let compiled = tokio::task::spawn_blocking(move || sandbox.compile_file(&file_name, &bytes, &entry))
-            .await
-            .map_err(ApiError::internal)?;
+        let compiled = self.compile_blocking(file_name, bytes, entry, COMPILE_QUEUE_WAIT).await?;
         compiled.map_err(|e| match e {
             ModuleError::Busy => busy(),
+            ModuleError::TooLarge(why) => ApiError::too_large(why),
             e => ApiError::bad_request(e.to_string()),
         })
     }
@@ -46,11 +65,8 @@ impl Runner {
             .await
             .map_err(|e| ApiError::from_storage(e, "ARgorithm"))?
             .ok_or_else(|| ApiError::not_found("argorithm not found"))?;
-        let sandbox = self.sandbox.clone();
         let (file_name, entry) = (record.filename.clone(), record.function.clone());
-        let compiled = tokio::task::spawn_blocking(move || sandbox.compile_file(&file_name, &blob.bytes, &entry))
-            .await
-            .map_err(ApiError::internal)?;
+        let compiled = self.compile_blocking(file_name, Arc::new(blob.bytes), entry, self.queue_wait).await?;
         // A stored program passed these checks at upload; failing now means the limits changed
         // or this server cannot run its kind.
         compiled.map_err(|e| match e {

@@ -2,6 +2,7 @@
 //! start with one line naming the variable; it never starts half-configured.
 use crate::cache::CacheSettings;
 use crate::examples::Examples;
+use crate::telemetry::LogFiles;
 use sandbox::{Limits, PythonSetup};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -30,8 +31,12 @@ pub struct Settings {
     pub python: PythonSetup,
     /// When the bundled example ARgorithms are published.
     pub examples: Examples,
+    /// How `server.log` is rotated.
+    pub log_files: LogFiles,
     /// How long a run waits for a free sandbox slot before the server answers 503.
     pub queue_wait: Duration,
+    /// Programs compiled at once.
+    pub compile_concurrency: usize,
     /// Present when AUTH=ENABLED.
     pub auth: Option<AuthSettings>,
     pub bcrypt_cost: u32,
@@ -151,8 +156,13 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("SANDBOX_MAX_OUTPUT_BYTES", "8388608", "bytes of states one run may emit"),
     ("SANDBOX_CONCURRENCY", "number of cores", "runs at once; more wait up to SANDBOX_QUEUE_WAIT_MS, then get 503"),
     ("SANDBOX_QUEUE_WAIT_MS", "1000", "how long a run waits for a free slot"),
+    ("SANDBOX_COMPILE_CONCURRENCY", "1", "uploads compiled at once (a large module takes seconds of a core); more wait up to 10 s, then get 503"),
+    ("SANDBOX_PROGRAM_CACHE_MB", "256", "memory for compiled programs kept between runs, least recently used dropped first"),
+    ("MAX_PROGRAM_BYTES", "4194304", "largest program (a .wasm module or a .py file) accepted at upload (413 above it)"),
     ("SANDBOX_PYTHON_MEMORY_MB", "256", "linear memory limit of one Python run (CPython and its snapshot included)"),
     ("PYTHON_RUNTIME", "the runtime built with the server", "path of the Python runner component; DISABLED turns Python ARgorithms off"),
+    ("LOG_MAX_BYTES", "67108864", "server.log is moved to server.log.1 when it passes this size (64 MiB)"),
+    ("LOG_FILES", "4", "rotated request logs kept besides server.log (server.log.1 is the newest)"),
     ("EXAMPLES", "AUTO", "AUTO publishes the bundled example ARgorithms into a new SQLite database; ENABLED into any empty database; DISABLED never"),
     ("PYTHON_RUNTIME_CACHE", "$XDG_CACHE_HOME/argorithm-server, else ~/.cache/argorithm-server", "folder where the compiled Python runtime is kept between starts (only the server's user may write it)"),
 ];
@@ -326,6 +336,9 @@ impl Settings {
             concurrency: env.positive("SANDBOX_CONCURRENCY", defaults.concurrency as u64)? as usize,
             python_memory_bytes: (env.positive("SANDBOX_PYTHON_MEMORY_MB", (defaults.python_memory_bytes >> 20) as u64)? as usize)
                 .saturating_mul(1 << 20),
+            program_cache_bytes: (env.positive("SANDBOX_PROGRAM_CACHE_MB", (defaults.program_cache_bytes >> 20) as u64)? as usize)
+                .saturating_mul(1 << 20),
+            max_program_bytes: env.positive("MAX_PROGRAM_BYTES", defaults.max_program_bytes as u64)? as usize,
             ..defaults
         };
         for (name, bytes) in [("SANDBOX_MEMORY_MB", sandbox.memory_bytes), ("SANDBOX_PYTHON_MEMORY_MB", sandbox.python_memory_bytes)] {
@@ -344,12 +357,17 @@ impl Settings {
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,
             sandbox,
             python: python_setup(&env),
+            log_files: LogFiles {
+                max_bytes: env.positive("LOG_MAX_BYTES", 64 << 20)? as usize,
+                keep: env.parse("LOG_FILES", 4, "a whole number")?,
+            },
             examples: match env.choice("EXAMPLES", "AUTO", &["AUTO", "ENABLED", "DISABLED"])? {
                 "ENABLED" => Examples::Enabled,
                 "DISABLED" => Examples::Disabled,
                 _ => Examples::Auto,
             },
             queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
+            compile_concurrency: env.positive("SANDBOX_COMPILE_CONCURRENCY", 1)? as usize,
             auth,
             bcrypt_cost,
             cache,

@@ -97,7 +97,7 @@ impl Application {
         let (limits, python) = (settings.sandbox.clone(), settings.python.clone());
         let sandbox = tokio::task::spawn_blocking(move || Sandbox::with_python(limits, &python)).await?;
         let sandbox = Arc::new(sandbox.context("cannot start the sandbox")?);
-        let runner = Runner::new(sandbox, settings.queue_wait);
+        let runner = Runner::new(sandbox, settings.queue_wait, settings.compile_concurrency);
         let addr = (settings.host, settings.port);
         let acceptor = TcpListener::bind(addr)
             .into_acceptor()
@@ -113,7 +113,12 @@ impl Application {
             Some(c) => Some(RunCache::new(c.clone(), metrics.clone()).context("cannot set up the Redis cache")?),
             None => None,
         };
-        let state = Arc::new(AppState { settings, storage, runner, metrics, cache });
+        // Other replicas write to a shared MongoDB too: their changes show within a second.
+        let list = crate::list_cache::ListCache::new(match settings.database {
+            DatabaseKind::Sqlite => None,
+            DatabaseKind::Mongo => Some(std::time::Duration::from_secs(1)),
+        });
+        let state = Arc::new(AppState { settings, storage, runner, metrics, cache, list });
         let examples = crate::examples::publish(&state, new_database).await;
         Ok(Application { acceptor, port, state, examples })
     }

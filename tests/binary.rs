@@ -134,3 +134,46 @@ fn the_binary_names_its_python_runtime_and_prepares_it_ahead_of_a_first_start_an
     assert!(!out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("writable by no one else"), "{out:?}");
 }
+
+#[test]
+fn the_request_log_rotates_by_size_and_keeps_the_documented_number_of_files() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .env("STORAGE_FOLDER", dir.path())
+        .env("PYTHON_RUNTIME_CACHE", sandbox::testing::python_runtime_cache())
+        .env("EXAMPLES", "DISABLED")
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("LOG_MAX_BYTES", "4096")
+        .env("LOG_FILES", "2")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for _ in 0..200 {
+        http_get(port, "/argorithm");
+    }
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.starts_with("server.log")).collect();
+        names.sort();
+        names
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while files().len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(files(), ["server.log", "server.log.1", "server.log.2"], "two old files are kept, no more");
+    for name in files() {
+        let size = std::fs::metadata(dir.path().join(&name)).unwrap().len();
+        assert!(size <= 4096 + 1024, "{name} is {size} bytes: rotated once it passed the limit");
+    }
+    let newest_old = std::fs::read_to_string(dir.path().join("server.log.1")).unwrap();
+    assert!(newest_old.contains("route=/argorithm"), "the rotated files hold the request log");
+}

@@ -5,10 +5,9 @@ use crate::limits::Limits;
 use crate::python::{PythonProgram, PythonRuntime, PythonSetup};
 use crate::trace::Trace;
 use crate::validate::{check_abi, check_magic};
-use lru::LruCache;
+use crate::cache::{ProgramCache, Weighed};
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +23,8 @@ pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(5);
 pub struct Compiled {
     pub(crate) program: Program,
     hash: [u8; 32],
+    /// Bytes of memory it holds (machine code, or Python's compiled code), for the cache.
+    size: usize,
 }
 
 pub(crate) enum Program {
@@ -38,12 +39,19 @@ impl Compiled {
         hex::encode(self.hash)
     }
 
+
     fn check_entry(&self, entry: &str, memory_limit: usize) -> Result<(), ModuleError> {
         match &self.program {
             // The cache is keyed by content only; the entry may differ between ARgorithms.
             Program::Wasm(pre) => check_abi(pre.module(), entry, memory_limit).map_err(ModuleError::InvalidModule),
             Program::Python(program) => program.check_entry(entry),
         }
+    }
+}
+
+impl Weighed for Compiled {
+    fn size(&self) -> usize {
+        self.size
     }
 }
 
@@ -61,7 +69,7 @@ pub struct Sandbox {
     pub(crate) engine: Engine,
     linker: Linker<HostState>,
     pub(crate) limits: Limits,
-    cache: Mutex<LruCache<[u8; 32], Arc<Compiled>>>,
+    cache: Mutex<ProgramCache<Compiled>>,
     ticker_stop: Arc<AtomicBool>,
     python: Result<PythonRuntime, String>,
 }
@@ -99,9 +107,9 @@ impl Sandbox {
         let linker = linker(&engine).map_err(|e| anyhow::anyhow!("{e}"))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
         spawn_ticker(engine.clone(), ticker_stop.clone())?;
-        let entries = NonZeroUsize::new(limits.module_cache_entries.max(1)).expect("non-zero");
         let python = PythonRuntime::load(python, &limits);
-        Ok(Sandbox { engine, linker, limits, cache: Mutex::new(LruCache::new(entries)), ticker_stop, python })
+        let cache = Mutex::new(ProgramCache::new(limits.program_cache_bytes));
+        Ok(Sandbox { engine, linker, limits, cache, ticker_stop, python })
     }
 
     /// Whether Python programs run here: `Ok(true)` when this start had to compile the runtime
@@ -114,7 +122,15 @@ impl Sandbox {
     /// `entry` as its entry function, and keeps it for later runs. CPU-heavy (Python's check
     /// runs the program's top level): call it off async threads.
     pub fn compile_file(&self, file_name: &str, bytes: &[u8], entry: &str) -> Result<Arc<Compiled>, ModuleError> {
-        match ProgramKind::of_file(file_name)? {
+        let kind = ProgramKind::of_file(file_name)?;
+        if bytes.len() > self.limits.max_program_bytes {
+            return Err(ModuleError::TooLarge(format!(
+                "{file_name} is {} bytes, over the limit of {} bytes for a program",
+                bytes.len(),
+                self.limits.max_program_bytes
+            )));
+        }
+        match kind {
             ProgramKind::Wasm => self.compile(bytes, entry),
             ProgramKind::Python => self.compile_python(file_name, bytes, entry),
         }
@@ -130,11 +146,12 @@ impl Sandbox {
         let hash = python_key(file_name, source);
         if let Some(hit) = self.cache.lock().get(&hash) {
             hit.check_entry(entry, self.limits.memory_bytes)?;
-            return Ok(hit.clone());
+            return Ok(hit);
         }
         let program = python.check(source, file_name, &self.limits)?;
         program.check_entry(entry)?;
-        let compiled = Arc::new(Compiled { program: Program::Python(program), hash });
+        let size = program.size();
+        let compiled = Arc::new(Compiled { program: Program::Python(program), hash, size });
         self.cache.lock().put(hash, compiled.clone());
         Ok(compiled)
     }
@@ -150,7 +167,7 @@ impl Sandbox {
         let hash: [u8; 32] = Sha256::digest(bytes).into();
         if let Some(hit) = self.cache.lock().get(&hash) {
             hit.check_entry(entry, self.limits.memory_bytes)?;
-            return Ok(hit.clone());
+            return Ok(hit);
         }
         check_magic(bytes).map_err(ModuleError::InvalidModule)?;
         // Compiled from the bytes every time: precompiled code from storage is never trusted.
@@ -161,7 +178,8 @@ impl Sandbox {
             .linker
             .instantiate_pre(&module)
             .map_err(|e| ModuleError::InvalidModule(format!("{e:#}")))?;
-        let compiled = Arc::new(Compiled { program: Program::Wasm(pre), hash });
+        let size = module_size(pre.module(), bytes.len());
+        let compiled = Arc::new(Compiled { program: Program::Wasm(pre), hash, size });
         self.cache.lock().put(hash, compiled.clone());
         Ok(compiled)
     }
@@ -170,7 +188,7 @@ impl Sandbox {
     pub fn cached(&self, hash_hex: &str) -> Option<Arc<Compiled>> {
         let mut hash = [0u8; 32];
         hex::decode_to_slice(hash_hex, &mut hash).ok()?;
-        self.cache.lock().get(&hash).cloned()
+        self.cache.lock().get(&hash)
     }
 
     /// Runs `entry` with `params` (a JSON object's text) in a fresh instance. Blocks the calling
@@ -190,6 +208,13 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.ticker_stop.store(true, Ordering::Relaxed);
     }
+}
+
+/// What a compiled module holds: its machine code and data image, and its metadata, which
+/// grows with the module's size.
+fn module_size(module: &Module, wasm_bytes: usize) -> usize {
+    let image = module.image_range();
+    (image.end as usize).saturating_sub(image.start as usize) + wasm_bytes
 }
 
 pub(crate) fn spawn_ticker(engine: Engine, stop: Arc<AtomicBool>) -> anyhow::Result<()> {

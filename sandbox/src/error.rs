@@ -14,6 +14,9 @@ pub enum ModuleError {
     /// without the Python runtime); the message says what would.
     #[error("{0}")]
     Unsupported(String),
+    /// The program is over the size limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Every sandbox slot is taken, so the program could not be checked now.
     #[error("the sandbox is at capacity")]
     Busy,

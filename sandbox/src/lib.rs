@@ -9,6 +9,7 @@
 //! recursion, and the host functions count the trace as it is emitted.
 //! See `ABI.md` beside this crate for the guest side of the contract.
 
+mod cache;
 mod engine;
 mod error;
 mod host;

@@ -22,8 +22,10 @@ pub struct Limits {
     pub concurrency: usize,
     /// Bytes of stdout and of stderr kept from a WASI module.
     pub max_stdio_bytes: usize,
-    /// Compiled modules kept in memory.
-    pub module_cache_entries: usize,
+    /// Bytes of compiled programs kept in memory (machine code and metadata, estimated).
+    pub program_cache_bytes: usize,
+    /// Largest program (module or Python source) accepted at upload.
+    pub max_program_bytes: usize,
 }
 
 impl Default for Limits {
@@ -37,7 +39,8 @@ impl Default for Limits {
             max_wasm_stack: 1 << 20,
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             max_stdio_bytes: 64 << 10,
-            module_cache_entries: 256,
+            program_cache_bytes: 256 << 20,
+            max_program_bytes: 4 << 20,
         }
     }
 }

@@ -1,12 +1,13 @@
 use super::{ApiTags, AppState};
-use crate::argorithm_config::{parse_config, ArgorithmConfig};
+use crate::argorithm_config::{oversized_field, parse_config, ArgorithmConfig};
 use crate::auth::{may_change, require, Auth};
 use crate::error::{ApiError, Detail};
+use crate::raw_json::RawJson;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
-use poem_openapi::{Multipart, Object, OpenApi};
+use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
 use sandbox::ProgramKind;
 use std::sync::Arc;
 use storage_backends::{AccountKind, ArgorithmRecord, NewArgorithm};
@@ -67,16 +68,26 @@ fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
-/// Reads and checks an upload; the module is compiled, which validates it against the ABI.
-async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> Result<NewArgorithm, ApiError> {
+/// An upload that passed every check but compilation.
+struct Checked {
+    config: ArgorithmConfig,
+    program: Vec<u8>,
+}
+
+/// Reads and checks an upload, without compiling it: compiling costs seconds of CPU for a large
+/// module, so it comes only after the caller is known to be allowed to store it.
+async fn read_upload(state: &AppState, form: UploadForm) -> Result<Checked, ApiError> {
     let limit = state.settings.max_upload_bytes;
     let uploaded_name = form.file.file_name().map(base_name).unwrap_or_default().to_owned();
     let data = form.data.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the data part: {e}")))?;
-    let file = form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the file part: {e}")))?;
-    if data.len() + file.len() > limit {
+    let program = form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the file part: {e}")))?;
+    if data.len() + program.len() > limit {
         return Err(ApiError::too_large(format!("the upload is over the limit of {limit} bytes")));
     }
     let config: ArgorithmConfig = parse_config(&data).map_err(ApiError::bad_request)?;
+    if let Some(why) = oversized_field(&config) {
+        return Err(ApiError::unprocessable(why));
+    }
     ProgramKind::of_file(&config.file).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if config.file != uploaded_name {
         return Err(ApiError::not_acceptable(format!(
@@ -84,9 +95,24 @@ async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> 
             config.file, uploaded_name
         )));
     }
-    let file = Arc::new(file);
+    let max_program = state.runner.sandbox().limits().max_program_bytes;
+    if program.len() > max_program {
+        return Err(ApiError::too_large(format!(
+            "{} is {} bytes, over the limit of {max_program} bytes for a program",
+            config.file,
+            program.len()
+        )));
+    }
+    Ok(Checked { config, program })
+}
+
+/// Compiles a checked upload (which validates a module against the ABI, or checks a Python
+/// program in the sandbox) into the record to store.
+async fn compile(state: &AppState, upload: Checked, maintainer: String) -> Result<NewArgorithm, ApiError> {
+    let Checked { config, program } = upload;
+    let program = Arc::new(program);
     // Compiling hashes the program (off the async threads); the record keeps that hash.
-    let module_hash = state.runner.compile(config.file.clone(), file.clone(), config.function.clone()).await?.hash_hex();
+    let module_hash = state.runner.compile(config.file.clone(), program.clone(), config.function.clone()).await?.hash_hex();
     Ok(NewArgorithm {
         argorithm_id: config.argorithm_id,
         maintainer,
@@ -96,7 +122,7 @@ async fn read_upload(state: &AppState, form: UploadForm, maintainer: String) -> 
         parameters: config.parameters,
         example: config.example,
         module_hash,
-        module: Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()),
+        module: Arc::try_unwrap(program).unwrap_or_else(|shared| (*shared).clone()),
     })
 }
 
@@ -109,15 +135,29 @@ async fn existing(state: &AppState, id: &str) -> Result<ArgorithmRecord, ApiErro
         .ok_or_else(|| ApiError::not_found("argorithm not found"))
 }
 
+#[derive(ApiResponse)]
+enum ListResponse {
+    /// Every ARgorithm's record, ordered by ID.
+    #[oai(status = 200)]
+    Ok(RawJson<Vec<Argorithm>>),
+}
+
 pub struct ArgorithmsApi;
 
 #[OpenApi(tag = "ApiTags::Argorithms")]
 impl ArgorithmsApi {
     /// Every ARgorithm, ordered by ID.
     #[oai(path = "/argorithms/list", method = "get", operation_id = "list_argorithms")]
-    async fn list(&self, state: Data<&Arc<AppState>>) -> Result<Json<Vec<Argorithm>>, ApiError> {
+    async fn list(&self, state: Data<&Arc<AppState>>) -> Result<ListResponse, ApiError> {
+        if let Some(body) = state.list.get() {
+            return Ok(ListResponse::Ok(RawJson::new(body)));
+        }
+        let generation = state.list.generation();
         let records = state.storage.list_argorithms().await.map_err(|e| ApiError::from_storage(e, "ARgorithm"))?;
-        Ok(Json(records.into_iter().map(Argorithm::from).collect()))
+        let list: Vec<Argorithm> = records.into_iter().map(Argorithm::from).collect();
+        let body = bytes::Bytes::from(poem_openapi::types::ToJSON::to_json_string(&list));
+        state.list.keep(body.clone(), generation);
+        Ok(ListResponse::Ok(RawJson::new(body)))
     }
 
     /// One ARgorithm.
@@ -136,9 +176,16 @@ impl ArgorithmsApi {
     #[oai(path = "/argorithms/insert", method = "post", operation_id = "insert_argorithm")]
     async fn insert(&self, state: Data<&Arc<AppState>>, auth: Auth, form: UploadForm) -> Result<Json<Detail>, ApiError> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
-        let new = read_upload(&state, form, who.email).await?;
+        let upload = read_upload(&state, form).await?;
+        let taken = state.storage.get_argorithm(&upload.config.argorithm_id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        if taken.is_some() {
+            return Err(ApiError::conflict("argorithm already exists"));
+        }
+        let new = compile(&state, upload, who.email).await?;
         let id = new.argorithm_id.clone();
+        // Two inserts of one ID may both get here; storage lets one win and the other gets 409.
         state.storage.insert_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        state.list.invalidate();
         tracing::info!(argorithm_id = %id, "argorithm inserted");
         Ok(done(format!("argorithm {id} inserted")))
     }
@@ -147,12 +194,13 @@ impl ArgorithmsApi {
     #[oai(path = "/argorithms/update", method = "post", operation_id = "update_argorithm")]
     async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, form: UploadForm) -> Result<Json<Detail>, ApiError> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
-        let mut new = read_upload(&state, form, who.email.clone()).await?;
-        let current = existing(&state, &new.argorithm_id).await?;
+        let upload = read_upload(&state, form).await?;
+        let current = existing(&state, &upload.config.argorithm_id).await?;
         may_change(&who, &current.maintainer)?;
-        new.maintainer = current.maintainer;
+        let new = compile(&state, upload, current.maintainer).await?;
         let id = new.argorithm_id.clone();
         state.storage.update_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        state.list.invalidate();
         if let Some(cache) = &state.cache {
             cache.invalidate(&id).await;
         }
@@ -167,6 +215,7 @@ impl ArgorithmsApi {
         let id = &req.argorithm_id;
         may_change(&who, &existing(&state, id).await?.maintainer)?;
         state.storage.delete_argorithm(id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        state.list.invalidate();
         if let Some(cache) = &state.cache {
             cache.invalidate(id).await;
         }

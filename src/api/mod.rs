@@ -5,6 +5,7 @@ mod run;
 mod service;
 
 use crate::cache::RunCache;
+use crate::list_cache::ListCache;
 use crate::metrics::Metrics;
 use crate::runner::Runner;
 use crate::settings::Settings;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Present when CACHING=ENABLED.
     pub cache: Option<RunCache>,
+    /// The list's body, built once per change.
+    pub list: ListCache,
 }
 
 #[derive(Tags)]

@@ -74,6 +74,10 @@ pub(crate) struct PythonProgram {
 }
 
 impl PythonProgram {
+    pub(crate) fn size(&self) -> usize {
+        self.code.len() + self.callables.iter().map(String::len).sum::<usize>() + self.file_name.len()
+    }
+
     pub(crate) fn check_entry(&self, entry: &str) -> Result<(), ModuleError> {
         if self.callables.iter().any(|c| c == entry) {
             return Ok(());
