@@ -69,6 +69,30 @@ fn token_email(token: &str, auth: &AuthSettings) -> Option<String> {
         .map(|data| data.claims.sub)
 }
 
+/// Routes that need a token when accounts are on (every POST but register and login). Their
+/// requests are refused before their body is read when they carry no valid token.
+pub fn needs_token(route: &str) -> bool {
+    route.starts_with("/admin/")
+        || matches!(
+            route,
+            "/argorithms/insert" | "/argorithms/update" | "/argorithms/delete" | "/argorithms/run" | "/programmers/verify" | "/users/verify"
+        )
+}
+
+/// The 401 a request to a route that needs a token gets before its body is read, if its
+/// `authorization` header holds no valid, unexpired token. The handler still checks the account.
+pub fn refuse_before_body(headers: &poem::http::HeaderMap, auth: &AuthSettings) -> Option<&'static str> {
+    let token = headers
+        .get(poem::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+    match token {
+        None => Some("Not authenticated"),
+        Some(t) if token_email(t.trim(), auth).is_none() => Some("Could not validate credentials"),
+        Some(_) => None,
+    }
+}
+
 /// bcrypt on a blocking thread: at cost 12 it takes a quarter of a second of CPU.
 pub async fn hash_password(password: String, cost: u32) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || bcrypt::hash(password, cost))

@@ -36,7 +36,8 @@ pub enum ApiError {
     /// No such ARgorithm.
     #[oai(status = 404)]
     NotFound(Json<Detail>),
-    /// Accounts are off on this server (AUTH=DISABLED).
+    /// Accounts are off on this server (AUTH=DISABLED), or the route does not take this method
+    /// (`Allow` names the ones it takes).
     #[oai(status = 405)]
     NotAllowed(Json<Detail>),
     /// The config's `file` is not the uploaded file's name, or an admin cannot be granted to a
@@ -46,14 +47,28 @@ pub enum ApiError {
     /// The ARgorithm ID is taken.
     #[oai(status = 409)]
     Conflict(Json<Detail>),
-    /// The body is over the upload limit.
+    /// The request body did not arrive within `BODY_TIMEOUT_SECONDS`.
+    #[oai(status = 408)]
+    RequestTimeout(Json<Detail>),
+    /// The body is over `MAX_UPLOAD_BYTES` (whatever its framing), or the program over
+    /// `MAX_PROGRAM_BYTES`.
     #[oai(status = 413)]
     TooLarge(Json<Detail>),
+    /// The path is over 65,534 bytes.
+    #[oai(status = 414)]
+    UriTooLong(Json<Detail>),
+    /// The body's `Content-Type` is missing or not the operation's.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<Detail>),
+    /// The request's headers are too many or too large.
+    #[oai(status = 431)]
+    HeadersTooLarge(Json<Detail>),
     /// An unusable email or password, or neither the given parameters nor the example could be
     /// run (`error` says which limit or failure).
     #[oai(status = 422)]
     Unprocessable(Json<Unprocessable>),
-    /// Storage or the sandbox is unavailable or busy; retry later.
+    /// Storage or the sandbox is unavailable or busy, or the server holds as many request bodies
+    /// or connections as it allows; retry after `Retry-After` seconds.
     #[oai(status = 503)]
     Unavailable(Json<Detail>, #[oai(header = "Retry-After")] Option<u32>),
     /// Something broke on the server; the cause is in its log.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod argorithm_config;
 pub mod auth;
+pub mod body;
 pub mod cache;
 pub mod error;
 pub mod examples;
@@ -12,6 +13,7 @@ pub mod metrics;
 pub mod player;
 pub mod raw_json;
 pub mod runner;
+pub mod serve;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

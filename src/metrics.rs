@@ -2,7 +2,8 @@
 //! server's, so dashboards built for it keep working; the rest cover the new parts.
 //! One registry per application (tests run several apps in one process).
 use prometheus::{
-    exponential_buckets, Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    exponential_buckets, Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use std::cell::Cell;
 use std::future::Future;
@@ -23,12 +24,23 @@ pub struct Metrics {
     pub cache_lookups: IntCounterVec,
     pub cache_errors: IntCounterVec,
     pub database_errors: IntCounterVec,
+    /// Connections open now, refused over the cap, and closed past a deadline (by phase).
+    pub connections_open: IntGauge,
+    pub connections_shed: IntCounter,
+    pub connections_timed_out: IntCounterVec,
+    /// Request bodies refused before a handler saw them, by reason.
+    pub bodies_refused: IntCounterVec,
 }
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
     let c = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric");
     registry.register(Box::new(c.clone())).expect("unique metric");
     c
+}
+
+fn register<M: prometheus::core::Collector + Clone + 'static>(registry: &Registry, metric: M) -> M {
+    registry.register(Box::new(metric.clone())).expect("unique metric");
+    metric
 }
 
 fn histogram(registry: &Registry, name: &str, help: &str, labels: &[&str], buckets: Vec<f64>) -> HistogramVec {
@@ -98,6 +110,23 @@ impl Metrics {
             cache_lookups: counter(&r, "cache_requests_total", "Run-cache lookups, by result: hit, miss or bypassed (Redis down)", &["result"]),
             cache_errors: counter(&r, "cache_errors_total", "Failed or timed-out Redis operations, by operation", &["operation"]),
             database_errors: counter(&r, "database_errors_total", "Storage operations that failed, by kind", &["kind"]),
+            connections_open: register(&r, IntGauge::new("http_connections_open", "Client connections open now").expect("valid metric")),
+            connections_shed: register(
+                &r,
+                IntCounter::new("http_connections_shed_total", "Connections refused because MAX_CONNECTIONS were open").expect("valid metric"),
+            ),
+            connections_timed_out: counter(
+                &r,
+                "http_connections_timed_out_total",
+                "Connections closed past a deadline, by phase: head, idle or busy",
+                &["phase"],
+            ),
+            bodies_refused: counter(
+                &r,
+                "http_request_bodies_refused_total",
+                "Request bodies refused before a handler read them: too_large, too_slow, busy or broken",
+                &["reason"],
+            ),
             registry: r,
         });
         metrics.start_at_zero();
@@ -128,6 +157,12 @@ impl Metrics {
         }
         for kind in ["unavailable", "corrupt"] {
             self.database_errors.with_label_values(&[kind]);
+        }
+        for phase in ["head", "idle", "busy"] {
+            self.connections_timed_out.with_label_values(&[phase]);
+        }
+        for reason in ["too_large", "too_slow", "busy", "broken"] {
+            self.bodies_refused.with_label_values(&[reason]);
         }
     }
 

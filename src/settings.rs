@@ -2,6 +2,7 @@
 //! start with one line naming the variable; it never starts half-configured.
 use crate::cache::CacheSettings;
 use crate::examples::Examples;
+use crate::serve::ConnectionLimits;
 use crate::telemetry::LogFiles;
 use sandbox::{Limits, PythonSetup};
 use std::collections::HashMap;
@@ -33,6 +34,8 @@ pub struct Settings {
     pub examples: Examples,
     /// How `server.log` is rotated.
     pub log_files: LogFiles,
+    /// Bounds on connections and request bodies.
+    pub http: HttpLimits,
     /// How long a run waits for a free sandbox slot before the server answers 503.
     pub queue_wait: Duration,
     /// Programs compiled at once.
@@ -44,6 +47,13 @@ pub struct Settings {
     pub cache: Option<CacheSettings>,
     /// Present when DATABASE=MONGO.
     pub mongo: Option<MongoSettings>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLimits {
+    pub connections: ConnectionLimits,
+    pub body_timeout: Duration,
+    pub body_buffer_bytes: usize,
 }
 
 #[derive(Clone)]
@@ -114,12 +124,15 @@ pub fn normalize_email(email: &str) -> Option<String> {
     ok.then_some(email)
 }
 
-/// bcrypt reads at most 72 bytes; a longer password would be silently truncated.
+/// At least 8 characters, and at most 72 bytes: bcrypt reads no more, and a longer password
+/// would be silently truncated.
 pub fn check_password(password: &str) -> Result<(), String> {
-    match password.len() {
-        0..=7 => Err("the password must be at least 8 bytes long".into()),
-        8..=72 => Ok(()),
-        _ => Err("the password must be at most 72 bytes long (bcrypt's limit)".into()),
+    if password.chars().count() < 8 {
+        Err("the password must be at least 8 characters long".into())
+    } else if password.len() > 72 {
+        Err("the password must be at most 72 bytes long (bcrypt's limit)".into())
+    } else {
+        Ok(())
     }
 }
 
@@ -132,7 +145,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("AUTH", "DISABLED", "ENABLED requires accounts and tokens; DISABLED lets anyone act as the admin"),
     ("SECRET_KEY", "", "key that signs tokens, at least 32 bytes (required with AUTH=ENABLED)"),
     ("ADMIN_EMAIL", "admin@argorithm.local", "the admin account; with AUTH=DISABLED every action is taken as this email"),
-    ("ADMIN_PASSWORD", "", "the admin account's password, 8 to 72 bytes (required with AUTH=ENABLED)"),
+    ("ADMIN_PASSWORD", "", "the admin account's password, at least 8 characters and at most 72 bytes (required with AUTH=ENABLED)"),
     ("TOKEN_EXPIRY_MINUTES", "1440", "how long a login token is valid"),
     ("BCRYPT_COST", "12", "bcrypt work factor for passwords (4 to 31)"),
     ("DB_ENDPOINT", "localhost", "MongoDB host, or a full mongodb:// or mongodb+srv:// URI (used with DATABASE=MONGO)"),
@@ -149,7 +162,13 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("REDIS_TIMEOUT_MS", "100", "longest wait for Redis; slower or failed operations run without the cache"),
     ("CACHE_TTL_SECONDS", "86400", "cached run results expire after this (Redis's LRU may evict them sooner)"),
     ("METRICS_TOKEN", "", "bearer token that protects /metrics; unset leaves it open"),
-    ("MAX_UPLOAD_BYTES", "8388608", "largest request body accepted by insert and update (413 above it)"),
+    ("MAX_UPLOAD_BYTES", "8388608", "largest request body accepted, whatever its framing (413 above it)"),
+    ("MAX_CONNECTIONS", "1024", "open client connections at most; one more is answered 503 and closed at once"),
+    ("HEAD_TIMEOUT_SECONDS", "10", "time a connection has to send a request head (from its first byte, or from being opened)"),
+    ("IDLE_TIMEOUT_SECONDS", "60", "time a kept-alive connection may wait between requests"),
+    ("BUSY_TIMEOUT_SECONDS", "60", "time a connection with a request in hand may go without reading or writing a byte"),
+    ("BODY_TIMEOUT_SECONDS", "30", "time to receive a whole request body (408 after it)"),
+    ("MAX_BODY_BUFFER_MB", "64", "request bodies held in memory at once, all requests together; more wait, then get 503"),
     ("SANDBOX_TIMEOUT_MS", "2000", "wall-clock limit of one run"),
     ("SANDBOX_MEMORY_MB", "64", "linear memory limit of one run"),
     ("SANDBOX_MAX_STATES", "20000", "states one run may emit"),
@@ -357,6 +376,16 @@ impl Settings {
             max_upload_bytes: env.positive("MAX_UPLOAD_BYTES", 8 << 20)? as usize,
             sandbox,
             python: python_setup(&env),
+            http: HttpLimits {
+                connections: ConnectionLimits {
+                    max_connections: env.positive("MAX_CONNECTIONS", 1024)? as usize,
+                    head_timeout: Duration::from_secs(env.positive("HEAD_TIMEOUT_SECONDS", 10)?),
+                    idle_timeout: Duration::from_secs(env.positive("IDLE_TIMEOUT_SECONDS", 60)?),
+                    busy_timeout: Duration::from_secs(env.positive("BUSY_TIMEOUT_SECONDS", 60)?),
+                },
+                body_timeout: Duration::from_secs(env.positive("BODY_TIMEOUT_SECONDS", 30)?),
+                body_buffer_bytes: (env.positive("MAX_BODY_BUFFER_MB", 64)? as usize).saturating_mul(1 << 20),
+            },
             log_files: LogFiles {
                 max_bytes: env.positive("LOG_MAX_BYTES", 64 << 20)? as usize,
                 keep: env.parse("LOG_FILES", 4, "a whole number")?,

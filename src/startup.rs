@@ -6,8 +6,8 @@ use crate::runner::Runner;
 use crate::settings::{DatabaseKind, Settings};
 use crate::web;
 use anyhow::Context;
-use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::{get, EndpointExt, Route, Server};
+use crate::body::BodyLimits;
+use poem::{get, EndpointExt, Route};
 use sandbox::Sandbox;
 use std::sync::Arc;
 use storage_backends::mongo::{MongoOptions, MongoStorage};
@@ -15,7 +15,7 @@ use storage_backends::sqlite::SqliteStorage;
 use storage_backends::{AccountKind, NewAccount, Storage, StorageError};
 
 pub struct Application {
-    acceptor: poem::listener::TcpAcceptor,
+    listener: tokio::net::TcpListener,
     port: u16,
     state: Arc<AppState>,
     /// What happened to the bundled examples, for the banner.
@@ -75,8 +75,12 @@ async fn ensure_admin(settings: &Settings, storage: &dyn Storage) -> anyhow::Res
 }
 
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
-    let max_body = state.settings.max_upload_bytes;
-    let metrics = state.metrics.clone();
+    let s = &state.settings;
+    let gate = Arc::new(web::Gate {
+        body: BodyLimits::new(s.max_upload_bytes, s.http.body_timeout, s.http.body_buffer_bytes),
+        auth: s.auth.clone(),
+        metrics: state.metrics.clone(),
+    });
     Route::new()
         .nest("/", api::service())
         .at("/openapi.json", get(web::openapi_json))
@@ -86,11 +90,16 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/metrics", get(web::metrics_page))
         .at("/player/:file", get(crate::player::asset))
         .data(state)
-        .around(move |ep, req| web::around(ep, req, max_body, metrics.clone()))
+        .around(move |ep, req| web::around(ep, req, gate.clone()))
 }
 
 impl Application {
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        let wanted = settings.http.connections.max_connections;
+        settings.http.connections.max_connections = crate::serve::fit_descriptors(wanted);
+        if settings.http.connections.max_connections < wanted {
+            tracing::warn!(wanted, allowed = settings.http.connections.max_connections, "MAX_CONNECTIONS is over what the open-file limit allows");
+        }
         let (storage, new_database) = open_storage(&settings).await?;
         ensure_admin(&settings, storage.as_ref()).await?;
         // Off the async threads: a first start compiles the Python runtime, which takes seconds.
@@ -99,15 +108,10 @@ impl Application {
         let sandbox = Arc::new(sandbox.context("cannot start the sandbox")?);
         let runner = Runner::new(sandbox, settings.queue_wait, settings.compile_concurrency);
         let addr = (settings.host, settings.port);
-        let acceptor = TcpListener::bind(addr)
-            .into_acceptor()
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {}:{}", settings.host, settings.port))?;
-        let port = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
-            .context("the listener has no address")?;
+        let port = listener.local_addr().context("the listener has no address")?.port();
         let metrics = Metrics::new();
         let cache = match &settings.cache {
             Some(c) => Some(RunCache::new(c.clone(), metrics.clone()).context("cannot set up the Redis cache")?),
@@ -120,7 +124,7 @@ impl Application {
         });
         let state = Arc::new(AppState { settings, storage, runner, metrics, cache, list });
         let examples = crate::examples::publish(&state, new_database).await;
-        Ok(Application { acceptor, port, state, examples })
+        Ok(Application { listener, port, state, examples })
     }
 
     pub fn port(&self) -> u16 {
@@ -145,11 +149,20 @@ impl Application {
             },
             format!("metrics: {}", if s.metrics_token.is_some() { "protected by METRICS_TOKEN" } else { "open" }),
             self.examples.clone(),
+            format!(
+                "connections: at most {}; head {} s, idle {} s, body {} s",
+                s.http.connections.max_connections,
+                s.http.connections.head_timeout.as_secs(),
+                s.http.connections.idle_timeout.as_secs(),
+                s.http.body_timeout.as_secs()
+            ),
             format!("listening on http://{}:{}", s.host, self.port),
         ]
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        Server::new_with_acceptor(self.acceptor).run(app(self.state)).await
+        let limits = self.state.settings.http.connections;
+        let metrics = self.state.metrics.clone();
+        crate::serve::serve(self.listener, app(self.state), limits, metrics).await
     }
 }

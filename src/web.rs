@@ -1,16 +1,23 @@
 //! What is not part of the OpenAPI contract: Swagger UI, the request log and the rule that every
 //! error answer is JSON `{"detail": ...}`.
-use poem::http::{header, StatusCode};
+use crate::auth::{needs_token, refuse_before_body};
+use crate::body::{BodyLimits, Refused};
 use crate::metrics::Metrics;
+use crate::settings::AuthSettings;
+use poem::http::{header, StatusCode};
+use tokio::sync::OwnedSemaphorePermit;
 use poem::web::Path;
 use poem::{handler, Endpoint, IntoResponse, Request, Response};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+/// The document of the mode this server runs in (`api::spec_json`).
 #[handler]
-pub fn openapi_json() -> Response {
-    static SPEC: OnceLock<String> = OnceLock::new();
-    let spec = SPEC.get_or_init(|| crate::api::service().spec());
+pub fn openapi_json(state: poem::web::Data<&Arc<crate::api::AppState>>) -> Response {
+    static WITH_ACCOUNTS: OnceLock<String> = OnceLock::new();
+    static WITHOUT_ACCOUNTS: OnceLock<String> = OnceLock::new();
+    let enabled = state.settings.auth_enabled;
+    let spec = if enabled { &WITH_ACCOUNTS } else { &WITHOUT_ACCOUNTS }.get_or_init(|| crate::api::spec_json(enabled));
     Response::builder().content_type("application/json").body(spec.clone())
 }
 
@@ -50,17 +57,38 @@ pub fn docs_file(Path(path): Path<String>) -> Response {
 /// Pages served outside the OpenAPI contract, as route templates.
 const EXTRA_ROUTES: [&str; 6] = ["/", "/openapi.json", "/docs", "/docs/{path}", "/metrics", "/player/{file}"];
 
-/// Every route template, from the contract itself so it cannot drift.
-fn templates() -> &'static [Vec<String>] {
-    static TEMPLATES: OnceLock<Vec<Vec<String>>> = OnceLock::new();
-    TEMPLATES.get_or_init(|| {
+/// Every route template with the methods it answers, from the contract itself so it cannot
+/// drift (the pages outside it answer GET).
+fn routes() -> &'static [(Vec<String>, String)] {
+    static ROUTES: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
         let spec: serde_json::Value = serde_json::from_str(&crate::api::service().spec()).expect("the document is JSON");
-        let mut paths: Vec<String> = spec["paths"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
-        paths.extend(EXTRA_ROUTES.iter().map(|s| s.to_string()));
-        paths.sort();
-        paths.dedup();
-        paths.into_iter().map(|p| p.split('/').map(str::to_owned).collect()).collect()
+        let mut routes: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+        for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+            let methods = item.as_object().into_iter().flatten().map(|(m, _)| m.to_uppercase());
+            routes.entry(path.clone()).or_default().extend(methods);
+        }
+        for path in EXTRA_ROUTES {
+            routes.entry(path.to_string()).or_default().push("GET".into());
+        }
+        routes
+            .into_iter()
+            .map(|(path, mut methods)| {
+                methods.sort();
+                methods.dedup();
+                (path.split('/').map(str::to_owned).collect(), methods.join(", "))
+            })
+            .collect()
     })
+}
+
+/// The `Allow` header of a 405 on `route`.
+fn allowed_methods(route: &str) -> Option<header::HeaderValue> {
+    let segments: Vec<&str> = route.split('/').collect();
+    routes()
+        .iter()
+        .find(|(t, _)| t.iter().map(String::as_str).eq(segments.iter().copied()))
+        .and_then(|(_, methods)| header::HeaderValue::from_str(methods).ok())
 }
 
 /// The route template a path belongs to (`/argorithms/view/{argorithmID}`), or `unmatched`,
@@ -70,8 +98,9 @@ pub fn route_template(path: &str) -> String {
         return if path == "/docs" { "/docs".into() } else { "/docs/{path}".into() };
     }
     let segments: Vec<&str> = path.split('/').collect();
-    templates()
+    routes()
         .iter()
+        .map(|(t, _)| t)
         .find(|t| {
             t.len() == segments.len()
                 && t.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
@@ -109,33 +138,66 @@ fn is_json(res: &Response) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
-/// Refuses a body over `limit` before reading it: by its Content-Length, which every request
-/// with a body must then carry (chunked bodies of unknown size could not be refused in time).
-pub fn check_body_size(req: &Request, limit: usize) -> Option<Response> {
-    if matches!(*req.method(), poem::http::Method::GET | poem::http::Method::HEAD | poem::http::Method::OPTIONS) {
-        return None;
+/// What a request goes through before its handler: the body's bounds and, with accounts on,
+/// the token check that keeps an anonymous client from making the server read a large body.
+pub struct Gate {
+    pub body: BodyLimits,
+    pub auth: Option<AuthSettings>,
+    pub metrics: Arc<Metrics>,
+}
+
+fn json_error(status: StatusCode, detail: &str) -> Response {
+    Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .body(serde_json::json!({ "detail": detail }).to_string())
+}
+
+/// Lets a request through with its body read (and the body's share of the buffer budget, held
+/// until it is answered), or answers it at once.
+async fn admit(req: &mut Request, route: &str, gate: &Gate) -> Result<Option<OwnedSemaphorePermit>, Response> {
+    if !BodyLimits::applies_to(req) {
+        return Ok(None);
     }
-    let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let (status, detail) = match length {
-        None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
-            (StatusCode::LENGTH_REQUIRED, "a request body must have a Content-Length".to_owned())
+    let limit = gate.body.max_bytes;
+    let too_large = || json_error(StatusCode::PAYLOAD_TOO_LARGE, &format!("the request body is over the limit of {limit} bytes"));
+    if gate.body.announced_too_large(req) {
+        gate.metrics.bodies_refused.with_label_values(&["too_large"]).inc();
+        return Err(too_large());
+    }
+    if let Some(auth) = gate.auth.as_ref().filter(|_| needs_token(route)) {
+        if let Some(why) = refuse_before_body(req.headers(), auth) {
+            let mut res = json_error(StatusCode::UNAUTHORIZED, why);
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            return Err(res);
         }
-        Some(n) if n > limit as u64 => {
-            (StatusCode::PAYLOAD_TOO_LARGE, format!("the request body is over the limit of {limit} bytes"))
+    }
+    match gate.body.buffer(req).await {
+        Ok(permit) => Ok(Some(permit)),
+        Err(refused) => {
+            let (reason, res) = match refused {
+                Refused::TooLarge => ("too_large", too_large()),
+                Refused::TooSlow => (
+                    "too_slow",
+                    json_error(StatusCode::REQUEST_TIMEOUT, &format!("the request body did not arrive within {} s", gate.body.timeout.as_secs())),
+                ),
+                Refused::Busy => {
+                    let mut res = json_error(StatusCode::SERVICE_UNAVAILABLE, "the server is reading as many request bodies as it can hold; try again in a moment");
+                    res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                    ("busy", res)
+                }
+                Refused::Broken(why) => ("broken", json_error(StatusCode::BAD_REQUEST, &format!("the request body could not be read: {why}"))),
+            };
+            gate.metrics.bodies_refused.with_label_values(&[reason]).inc();
+            Err(res)
         }
-        _ => return None,
-    };
-    Some(
-        Response::builder()
-            .status(status)
-            .content_type("application/json")
-            .body(serde_json::json!({ "detail": detail }).to_string()),
-    )
+    }
 }
 
 /// Logs each request and turns every non-JSON error answer (poem's own parse errors, unknown
 /// routes, wrong methods, oversized bodies) into `{"detail": ...}`.
-pub async fn around<E: Endpoint>(ep: Arc<E>, req: Request, body_limit: usize, metrics: Arc<Metrics>) -> poem::Result<Response> {
+pub async fn around<E: Endpoint>(ep: Arc<E>, mut req: Request, gate: Arc<Gate>) -> poem::Result<Response> {
+    let metrics = gate.metrics.clone();
     let start = Instant::now();
     let method = req.method().clone();
     let route = route_template(req.uri().path());
@@ -145,10 +207,19 @@ pub async fn around<E: Endpoint>(ep: Arc<E>, req: Request, body_limit: usize, me
     in_progress.inc();
     // Decremented even if the client goes away and the handling is dropped.
     let _in_progress = Defer(move || in_progress.dec());
-    let (mut res, exception) = match check_body_size(&req, body_limit) {
-        Some(refused) => (refused, None),
-        None => crate::metrics::scoped(metrics.clone(), ep.get_response(req)).await,
+    let (mut res, exception) = match admit(&mut req, &route, &gate).await {
+        Err(refused) => (refused, None),
+        Ok(budget) => {
+            let answer = crate::metrics::scoped(metrics.clone(), ep.get_response(req)).await;
+            drop(budget);
+            answer
+        }
     };
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED && !res.headers().contains_key(header::ALLOW) {
+        if let Some(allowed) = allowed_methods(&route) {
+            res.headers_mut().insert(header::ALLOW, allowed);
+        }
+    }
     let status = res.status();
     if (status.is_client_error() || status.is_server_error()) && !is_json(&res) {
         let text = res.take_body().into_string().await.unwrap_or_default();

@@ -85,8 +85,8 @@ async fn the_landing_page_is_the_trace_player_and_links_the_docs() {
 }
 
 #[tokio::test]
-async fn the_checked_in_openapi_yaml_is_what_the_server_serves() {
-    let app = spawn_app().await;
+async fn the_checked_in_openapi_yaml_is_what_a_server_with_accounts_serves() {
+    let app = spawn_auth_app().await;
     let served: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
     let text = std::fs::read_to_string(path).expect("openapi.yaml is checked in");
@@ -100,7 +100,7 @@ async fn the_checked_in_openapi_yaml_is_what_the_server_serves() {
 
 #[tokio::test]
 async fn the_document_lists_every_legacy_route() {
-    let app = spawn_app().await;
+    let app = spawn_auth_app().await;
     let spec: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
     let routes = [
         ("get", "/argorithm"),
@@ -142,4 +142,46 @@ async fn swagger_ui_is_served_from_the_binary() {
     assert!(html.contains("swagger-ui"), "{html}");
     let init = app.client.get(app.url("/docs/swagger-initializer.js")).send().await.unwrap().text().await.unwrap();
     assert!(init.contains("/openapi.json"), "{init}");
+}
+
+#[tokio::test]
+async fn without_accounts_the_document_leaves_out_the_routes_that_only_answer_405() {
+    let app = spawn_app().await;
+    let served: serde_json::Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let paths: Vec<&String> = served["paths"].as_object().unwrap().keys().collect();
+    for path in &paths {
+        assert!(!path.starts_with("/programmers/") && !path.starts_with("/users/") && !path.starts_with("/admin/"), "{path}");
+    }
+    assert!(paths.contains(&&"/argorithms/run".to_owned()) && paths.contains(&&"/auth".to_owned()), "{paths:?}");
+    assert!(served["components"].get("securitySchemes").is_none());
+    assert!(!served.to_string().contains("\"security\""), "no operation asks for a token");
+    // Those routes still answer as the legacy server did.
+    assert_eq!(app.register_user("learner@example.com", "Learner123").await.status, 405);
+    let full: serde_json::Value = serde_json::from_str(&argorithm_server::api::spec_json(true)).unwrap();
+    assert_eq!(served["components"]["schemas"], full["components"]["schemas"], "the same schemas");
+}
+
+#[tokio::test]
+async fn the_document_says_what_the_handlers_enforce() {
+    let spec: serde_json::Value = serde_json::from_str(&argorithm_server::api::spec_json(true)).unwrap();
+    let register = &spec["paths"]["/users/register"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
+    let fields = if register["$ref"].is_string() {
+        let name = register["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+        spec["components"]["schemas"][name]["properties"].clone()
+    } else {
+        register["properties"].clone()
+    };
+    assert_eq!(fields["username"]["format"], "email", "{fields}");
+    assert_eq!((fields["password"]["minLength"].as_u64(), fields["password"]["maxLength"].as_u64()), (Some(8), Some(72)), "{fields}");
+    let insert = &spec["paths"]["/argorithms/insert"]["post"];
+    let upload = &insert["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"];
+    assert_eq!(upload["file"]["format"], "binary", "{upload}");
+    let config_ref = upload["data"]["$ref"].as_str().or_else(|| upload["data"]["allOf"][0]["$ref"].as_str());
+    assert!(config_ref.is_some_and(|r| r.ends_with("/ArgorithmConfig")), "{upload}");
+    for (path, method) in [("/argorithms/insert", "post"), ("/argorithms/run", "post"), ("/users/login", "post")] {
+        let responses = spec["paths"][path][method]["responses"].as_object().unwrap();
+        for status in ["400", "408", "413", "415", "503"] {
+            assert!(responses.contains_key(status), "{method} {path} documents {status}");
+        }
+    }
 }

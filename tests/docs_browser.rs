@@ -16,7 +16,8 @@ fn chromium() -> String {
 
 #[tokio::test]
 async fn swagger_ui_shows_every_operation_in_a_real_browser() {
-    let app = spawn_app().await;
+    // With accounts on, every route is in the document.
+    let app = spawn_auth_app().await;
     let browser = chromium();
     let profile = tempfile::TempDir::new().unwrap();
     let url = app.url("/docs/");

@@ -2,6 +2,7 @@
 //! answer 405, as the legacy server did.
 use super::{ApiTags, AppState};
 use crate::auth::{hash_password, issue_token, require, require_admin, verify_password, Auth};
+use super::schema::{EmailAddress, Password};
 use crate::error::{ApiError, Detail};
 use crate::settings::{check_password, normalize_email, AuthSettings};
 use poem::web::Data;
@@ -14,14 +15,14 @@ use storage_backends::{AccountKind, NewAccount, StorageError};
 #[derive(Object, serde::Deserialize)]
 struct Credentials {
     /// The account's email.
-    username: String,
-    password: String,
+    username: EmailAddress,
+    password: Password,
 }
 
 /// The account an admin action applies to.
 #[derive(Object)]
 struct EmailRequest {
-    email: String,
+    email: EmailAddress,
 }
 
 #[derive(Object)]
@@ -40,10 +41,10 @@ fn ok(detail: impl Into<String>) -> Json<Detail> {
 }
 
 async fn new_account(state: &AppState, form: &Credentials) -> Result<NewAccount, ApiError> {
-    let email = normalize_email(&form.username)
-        .ok_or_else(|| ApiError::unprocessable(format!("{:?} is not an email address", form.username)))?;
-    check_password(&form.password).map_err(ApiError::unprocessable)?;
-    let password_hash = hash_password(form.password.clone(), state.settings.bcrypt_cost).await?;
+    let email = normalize_email(&form.username.0)
+        .ok_or_else(|| ApiError::unprocessable(format!("{:?} is not an email address", form.username.0)))?;
+    check_password(&form.password.0).map_err(ApiError::unprocessable)?;
+    let password_hash = hash_password(form.password.0.clone(), state.settings.bcrypt_cost).await?;
     Ok(NewAccount { email, password_hash, public_id: uuid::Uuid::new_v4().to_string(), is_admin: false })
 }
 
@@ -57,7 +58,7 @@ fn taken(e: StorageError) -> ApiError {
 async fn login(state: &AppState, form: &Credentials, kind: AccountKind) -> Result<Json<Token>, ApiError> {
     let settings = auth_settings(state)?;
     let missing = || ApiError::not_found(format!("no {} account with this email", kind.as_str()));
-    let email = normalize_email(&form.username).ok_or_else(missing)?;
+    let email = normalize_email(&form.username.0).ok_or_else(missing)?;
     let account = state
         .storage
         .get_account(kind, &email)
@@ -65,7 +66,7 @@ async fn login(state: &AppState, form: &Credentials, kind: AccountKind) -> Resul
         .map_err(|e| ApiError::from_storage(e, "account"))?
         .ok_or_else(missing)?;
     // The password first, so the answer for a blacklisted email tells nothing to a stranger.
-    if !verify_password(form.password.clone(), account.password_hash).await? {
+    if !verify_password(form.password.0.clone(), account.password_hash).await? {
         return Err(ApiError::unauthorized("incorrect password"));
     }
     if account.blacklisted {
@@ -143,7 +144,7 @@ impl UsersApi {
 async fn target(state: &AppState, auth: &Auth, req: &EmailRequest, protect_root: bool) -> Result<String, ApiError> {
     auth_settings(state)?;
     let who = require_admin(state, auth).await?;
-    let email = normalize_email(&req.email).ok_or_else(|| ApiError::not_found("no account with this email"))?;
+    let email = normalize_email(&req.email.0).ok_or_else(|| ApiError::not_found("no account with this email"))?;
     if protect_root && email == state.settings.admin_email {
         return Err(ApiError::not_acceptable("the server's admin account (ADMIN_EMAIL) cannot be changed"));
     }

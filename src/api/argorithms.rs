@@ -2,6 +2,7 @@ use super::{ApiTags, AppState};
 use crate::argorithm_config::{oversized_field, parse_config, ArgorithmConfig};
 use crate::auth::{may_change, require, Auth};
 use crate::error::{ApiError, Detail};
+use super::schema::ConfigPart;
 use crate::raw_json::RawJson;
 use poem::web::Data;
 use poem_openapi::param::Path;
@@ -48,10 +49,11 @@ impl From<ArgorithmRecord> for Argorithm {
 #[derive(Multipart)]
 struct UploadForm {
     /// The ARgorithm: a WebAssembly module (`.wasm`) following ABI version 1, or a legacy
-    /// ARgorithmToolkit Python file (`.py`).
+    /// ARgorithmToolkit Python file (`.py`), at most `MAX_PROGRAM_BYTES`; its file name must be
+    /// the config's `file`. It must compile (a module) or pass the sandbox's checks (a Python file).
     file: Upload,
-    /// The config JSON: `argorithmID`, `file`, `function`, `parameters`, `example`, `description`.
-    data: Upload,
+    /// The config, as JSON.
+    data: ConfigPart,
 }
 
 #[derive(Object)]
@@ -79,7 +81,7 @@ struct Checked {
 async fn read_upload(state: &AppState, form: UploadForm) -> Result<Checked, ApiError> {
     let limit = state.settings.max_upload_bytes;
     let uploaded_name = form.file.file_name().map(base_name).unwrap_or_default().to_owned();
-    let data = form.data.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the data part: {e}")))?;
+    let data = form.data.0.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the data part: {e}")))?;
     let program = form.file.into_vec().await.map_err(|e| ApiError::bad_request(format!("cannot read the file part: {e}")))?;
     if data.len() + program.len() > limit {
         return Err(ApiError::too_large(format!("the upload is over the limit of {limit} bytes")));

@@ -2,6 +2,7 @@
 mod accounts;
 mod argorithms;
 mod run;
+mod schema;
 mod service;
 
 use crate::cache::RunCache;
@@ -67,7 +68,36 @@ pub fn service() -> OpenApiService<Api, ()> {
     )
 }
 
-/// The document checked in as `openapi.yaml`.
+/// The document checked in as `openapi.yaml`: the whole contract, as a server with accounts on
+/// (`AUTH=ENABLED`) serves it.
 pub fn spec_yaml() -> String {
     service().spec_yaml()
+}
+
+/// The document a server serves at `/openapi.json`. With accounts off, the account, login and
+/// admin routes only answer 405, so the document leaves them out, with the security schemes.
+pub fn spec_json(auth_enabled: bool) -> String {
+    let full = service().spec();
+    if auth_enabled {
+        return full;
+    }
+    let mut spec: serde_json::Value = serde_json::from_str(&full).expect("the document is JSON");
+    const ACCOUNT_TAGS: [&str; 3] = ["Programmers", "Users", "Admin"];
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        paths.retain(|path, _| !(path.starts_with("/programmers/") || path.starts_with("/users/") || path.starts_with("/admin/")));
+        for item in paths.values_mut() {
+            for operation in item.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                if let Some(op) = operation.as_object_mut() {
+                    op.remove("security");
+                }
+            }
+        }
+    }
+    if let Some(components) = spec["components"].as_object_mut() {
+        components.remove("securitySchemes");
+    }
+    if let Some(tags) = spec["tags"].as_array_mut() {
+        tags.retain(|t| !t["name"].as_str().is_some_and(|n| ACCOUNT_TAGS.contains(&n)));
+    }
+    spec.to_string()
 }
