@@ -4,7 +4,8 @@
 //!
 //! A cached-run line measures a cache hit (`CACHING=ENABLED`, a real `redis-server` started
 //! here) against the same baseline. A last line serves the bubblesort answer's bytes from a bare
-//! poem server: what moving that answer over HTTP costs without the app.
+//! poem server: what moving that answer over HTTP costs without the app. Another serves the list
+//! of a thousand records.
 //!
 //!     cargo bench --bench http_run            # BENCH_ROUNDS (5) and BENCH_SECONDS (1) per slice
 //!
@@ -126,6 +127,18 @@ fn main() {
             let res = client.post(format!("{server}/argorithms/insert")).multipart(form).send().await.unwrap();
             assert!(res.status().is_success());
         }
+        // A thousand records (one module, so one compilation), for the list's cost.
+        let wasm = guest_wasm("fibonacci");
+        let config: serde_json::Value = serde_json::from_slice(&example_config("fibonacci")).unwrap();
+        for i in 0..1000 {
+            let mut config = config.clone();
+            config["argorithmID"] = serde_json::json!(format!("listed_{i:04}"));
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(wasm.clone()).file_name("fibonacci.wasm"))
+                .part("data", reqwest::multipart::Part::bytes(config.to_string().into_bytes()).file_name("data"));
+            let res = client.post(format!("{cached_base}/argorithms/insert")).multipart(form).send().await.unwrap();
+            assert!(res.status().is_success());
+        }
         let body = serde_json::json!({"argorithmID": "bubblesort", "parameters": {"array": [9, 3, 7, 1, 8, 2, 6, 4, 10, 5]}});
         let body_for_cache = body.clone();
 
@@ -152,6 +165,8 @@ fn main() {
             ("POST /argorithms/run (fibonacci n=1, 2 states)", post(run_url, tiny_body)),
             ("POST /argorithms/run (bubblesort, Redis cache hit)", post(cached_url, body_for_cache)),
             ("GET the bubblesort answer, bare poem server", get(format!("http://127.0.0.1:{static_port}/"))),
+            // Built once per change, so a thousand records cost a copy, not a rebuild.
+            ("GET /argorithms/list (1,001 records)", get(format!("{cached_base}/argorithms/list"))),
         ];
         // BENCH_CASE=<part of a label> loads only the matching endpoints, for a profiler.
         if let Ok(case) = std::env::var("BENCH_CASE") {
