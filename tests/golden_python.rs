@@ -4,7 +4,7 @@
 mod helpers;
 
 use helpers::*;
-use sandbox::testing::{golden_dir, normalize, scenario_cases};
+use sandbox::testing::{assert_same_states, golden_dir, scenario_cases};
 use serde_json::{json, Value};
 
 /// Parameter declarations that the scenario's first case fits.
@@ -39,14 +39,8 @@ async fn every_golden_case_uploaded_as_python_matches_exactly() {
             let res = app.run(scenario, p).await;
             assert_eq!(res.status, 200, "{scenario} case {i}: {:?}", res.body);
             assert_eq!(res.body["status"], "run_parameters", "{scenario} case {i}: {:?}", res.body);
-            let mut ours = res.body["data"].as_array().unwrap().clone();
-            let mut theirs = case["states"].as_array().unwrap().clone();
-            normalize(&mut ours);
-            normalize(&mut theirs);
-            for (k, (a, b)) in ours.iter().zip(&theirs).enumerate() {
-                assert_eq!(a, b, "{scenario} case {i}: state {k} differs");
-            }
-            assert_eq!(ours.len(), theirs.len(), "{scenario} case {i}: number of states");
+            let ours = res.body["data"].as_array().unwrap().clone();
+            assert_same_states(ours, case, &format!("{scenario} case {i}"));
             compared += 1;
         }
     }

@@ -4,30 +4,9 @@
 //! fixed cost of a fresh Python instance), and the WebAssembly bubblesort on the same input.
 //!
 //!     cargo bench -p sandbox --bench python_run
-use sandbox::testing::{guest_wasm, python_example, python_setup, require_python};
+use sandbox::testing::{guest_wasm, measure, python_example, python_setup, require_python};
 use sandbox::{Limits, Sandbox};
-use std::time::{Duration, Instant};
-
-/// p50 and p99 of `f`, or `None` when `BENCH_CASE=<part of a label>` leaves this case out.
-fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> Option<Duration> {
-    if std::env::var("BENCH_CASE").is_ok_and(|c| !label.contains(c.as_str())) {
-        return None;
-    }
-    for _ in 0..iterations / 10 {
-        f();
-    }
-    let mut times: Vec<Duration> = (0..iterations)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    let (p50, p99) = (times[times.len() / 2], times[times.len() * 99 / 100]);
-    println!("{label:<52} p50 {:>8.3} ms   p99 {:>8.3} ms", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
-    Some(p50)
-}
+use std::time::Instant;
 
 fn main() {
     let iterations = std::env::var("BENCH_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(2_000);

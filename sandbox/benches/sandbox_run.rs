@@ -3,32 +3,8 @@
 //! entry emits one state: the fixed cost of a sandboxed call.
 //!
 //!     cargo bench -p sandbox --bench sandbox_run
-use sandbox::testing::{abi_module_wat, guest_wasm};
+use sandbox::testing::{abi_module_wat, guest_wasm, measure};
 use sandbox::{Limits, Sandbox};
-use std::time::{Duration, Instant};
-
-/// The p50 of `f`, or `None` when `BENCH_CASE=<part of a label>` leaves this case out (for a
-/// profiler).
-fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> Option<Duration> {
-    if std::env::var("BENCH_CASE").is_ok_and(|c| !label.contains(c.as_str())) {
-        return None;
-    }
-    for _ in 0..iterations / 10 {
-        f();
-    }
-    let mut times: Vec<Duration> = (0..iterations)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    let p50 = times[times.len() / 2];
-    let p99 = times[times.len() * 99 / 100];
-    println!("{label:<40} p50 {:>8.1} µs   p99 {:>8.1} µs", p50.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
-    Some(p50)
-}
 
 fn main() {
     let iterations = std::env::var("BENCH_ITERATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000);

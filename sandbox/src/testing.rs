@@ -178,3 +178,36 @@ pub fn python_example(name: &str) -> (Vec<u8>, Vec<u8>) {
     let read = |file: String| std::fs::read(dir.join(&file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
     (read(format!("{name}.py")), read(format!("{name}.config.json")))
 }
+
+/// Asserts that a trace equals a golden case's, state by state, after renaming ids (`normalize`).
+pub fn assert_same_states(mut ours: Vec<Value>, golden_case: &Value, what: &str) {
+    let mut theirs = golden_case["states"].as_array().expect("a golden case has states").clone();
+    normalize(&mut ours);
+    normalize(&mut theirs);
+    for (k, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        assert_eq!(a, b, "{what}: state {k} differs");
+    }
+    assert_eq!(ours.len(), theirs.len(), "{what}: number of states");
+}
+
+/// p50 of `f` over `iterations` runs (after a tenth as many to warm up), printed with the p99;
+/// `None` when `BENCH_CASE=<part of a label>` leaves this case out (for a profiler).
+pub fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> Option<std::time::Duration> {
+    if std::env::var("BENCH_CASE").is_ok_and(|c| !label.contains(c.as_str())) {
+        return None;
+    }
+    for _ in 0..iterations / 10 {
+        f();
+    }
+    let mut times: Vec<std::time::Duration> = (0..iterations)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let (p50, p99) = (times[times.len() / 2], times[times.len() * 99 / 100]);
+    println!("{label:<52} p50 {:>9.1} µs   p99 {:>9.1} µs", p50.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
+    Some(p50)
+}

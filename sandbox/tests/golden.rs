@@ -1,6 +1,6 @@
 //! The Rust ports of `shared/golden/scenarios.py`, built to wasm and run through the sandbox,
 //! must reproduce the Python toolkit's traces exactly (after renaming ids by first appearance).
-use sandbox::testing::{golden_dir, guest_wasm, normalize, scenario_cases};
+use sandbox::testing::{assert_same_states, golden_dir, guest_wasm, scenario_cases};
 use sandbox::{Limits, Sandbox};
 use serde_json::Value;
 
@@ -28,14 +28,8 @@ fn every_golden_scenario_is_reproduced_exactly() {
         let compiled = sandbox.compile(&wasm, scenario).unwrap();
         for (i, (case, p)) in expected_cases.iter().zip(params).enumerate() {
             let trace = sandbox.run(&compiled, scenario, p.to_string().as_bytes()).unwrap();
-            let mut ours: Vec<Value> = trace.states().iter().map(|s| serde_json::from_str(s).unwrap()).collect();
-            let mut theirs = case["states"].as_array().unwrap().clone();
-            normalize(&mut ours);
-            normalize(&mut theirs);
-            for (k, (a, b)) in ours.iter().zip(&theirs).enumerate() {
-                assert_eq!(a, b, "{scenario} case {i}: state {k} differs");
-            }
-            assert_eq!(ours.len(), theirs.len(), "{scenario} case {i}: number of states");
+            let ours: Vec<Value> = trace.states().iter().map(|s| serde_json::from_str(s).unwrap()).collect();
+            assert_same_states(ours, case, &format!("{scenario} case {i}"));
             compared += 1;
         }
     }

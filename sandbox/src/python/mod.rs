@@ -23,11 +23,16 @@ use state::PyState;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Trap};
 
-wasmtime::component::bindgen!({
-    path: "python/wit",
-    world: "runner",
-    imports: { default: trappable },
-});
+/// The generated host side of `python/wit/runner.wit` (`run` takes the store and six values).
+#[allow(clippy::too_many_arguments)]
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "python/wit",
+        world: "runner",
+        imports: { default: trappable },
+    });
+}
+use bindings::*;
 
 /// Bytes of printed output kept from a run, to show with its error.
 const MAX_PRINTED: u32 = 16 << 10;
