@@ -188,6 +188,20 @@ fn the_compose_files_are_well_formed_and_mount_files_that_exist() {
 }
 
 #[test]
+fn the_docker_image_carries_the_python_runtime_compiled_for_its_unprivileged_user() {
+    let dockerfile = read("Dockerfile");
+    assert!(dockerfile.contains("python3-venv"), "the build stage can build the runtime (sandbox/build.rs)");
+    assert!(dockerfile.contains("--print-python-runtime"), "the runtime the build made is what the image gets");
+    let runtime_stage = dockerfile.rsplit("\nFROM ").next().unwrap();
+    for needed in ["PYTHON_RUNTIME=/usr/local/lib/argorithm-server/python-runtime.wasm", "PYTHON_RUNTIME_CACHE=/var/cache/argorithm-server", "chmod 700 /var/cache/argorithm-server"] {
+        assert!(runtime_stage.contains(needed), "{needed}");
+    }
+    let user_at = runtime_stage.find("USER ").expect("a USER line");
+    let prepare_at = runtime_stage.find("--prepare-python-runtime").expect("the runtime is compiled into the image");
+    assert!(prepare_at > user_at, "compiled as the server's user, into a folder only that user writes");
+}
+
+#[test]
 fn the_dockerfile_is_multi_stage_non_root_and_keeps_data_in_a_volume() {
     let dockerfile = read("Dockerfile");
     assert!(dockerfile.lines().filter(|l| l.starts_with("FROM ")).count() >= 2);
