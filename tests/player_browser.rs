@@ -29,8 +29,19 @@ async fn publish_spin(app: &TestApp, token: Option<&str>) {
     assert_eq!(request.send().await.unwrap().status().as_u16(), 200);
 }
 
-/// Runs the player checks `tests` (all when empty) against `app`; returns what the script printed.
+/// Runs the Chromium player checks `tests` against `app`; returns what the script printed.
 async fn run_checks(app: &TestApp, mode: &str, tests: &[&str], extra: &[(&str, &str)]) -> String {
+    run_script(app, "player.test.mjs", mode, tests, extra).await
+}
+
+/// The same checks' Firefox script (Debian's firefox-esr through puppeteer-core and WebDriver
+/// BiDi; playwright-core cannot drive a stock Firefox).
+async fn run_firefox_checks(app: &TestApp, mode: &str, tests: &[&str], extra: &[(&str, &str)]) -> String {
+    assert!(Path::new("/usr/bin/firefox-esr").exists(), "Firefox is not installed (apt-get install firefox-esr; .ci/run does)");
+    run_script(app, "player.firefox.mjs", mode, tests, extra).await
+}
+
+async fn run_script(app: &TestApp, script: &str, mode: &str, tests: &[&str], extra: &[(&str, &str)]) -> String {
     let dir = browser_dir();
     assert!(
         dir.join("node_modules/playwright-core").is_dir(),
@@ -40,7 +51,7 @@ async fn run_checks(app: &TestApp, mode: &str, tests: &[&str], extra: &[(&str, &
     let _ = std::fs::remove_dir_all(&shots);
     let mut command = tokio::process::Command::new("node");
     command
-        .arg(dir.join("player.test.mjs"))
+        .arg(dir.join(script))
         .env("BASE_URL", &app.address)
         .env("SCREENSHOT_DIR", &shots)
         .env("GOLDEN_DIR", sandbox::testing::golden_dir())
@@ -106,4 +117,19 @@ async fn with_accounts_on_the_player_logs_a_user_in_and_plays_runs() {
     let checks = ["list", "auth", "bubblesort", "stack", "linkedlist", "limit", "keyboard-url", "form"];
     let extra = [("AUTH_EMAIL", "learner@example.com"), ("AUTH_PASSWORD", "Learner123")];
     run_checks(&app, "auth", &checks, &extra).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_player_works_in_firefox_too_with_and_without_accounts() {
+    let app = spawn_app_with(&[("EXAMPLES", "AUTO"), ("SANDBOX_TIMEOUT_MS", "300")]).await;
+    publish_spin(&app, None).await;
+    let all = ["list", "auth", "bubblesort", "stack", "linkedlist", "limit", "golden", "big", "keyboard-url", "form", "phone", "a11y", "offline"];
+    run_firefox_checks(&app, "firefox", &all, &[]).await;
+
+    let app = spawn_app_with(&[auth_vars(), vec![("EXAMPLES", "AUTO"), ("SANDBOX_TIMEOUT_MS", "300")]].concat()).await;
+    let admin = app.admin_token().await;
+    publish_spin(&app, Some(&admin)).await;
+    assert_eq!(app.register_user("learner@example.com", "Learner123").await.status, 200);
+    let extra = [("AUTH_EMAIL", "learner@example.com"), ("AUTH_PASSWORD", "Learner123")];
+    run_firefox_checks(&app, "firefox-auth", &["list", "auth", "bubblesort", "stack", "linkedlist", "limit", "offline"], &extra).await;
 }
