@@ -19,7 +19,8 @@ import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { NodeBook, bigExpected, bigTrace, dv, flatten, idx } from './traces.mjs';
+import { NodeBook, bigExpected, bigTrace } from './traces.mjs';
+import { Failure, assert, assertDrawn, eq, pageSnapshot } from './drawn.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -44,13 +45,6 @@ if (!existsSync(CHROMIUM)) {
 }
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-class Failure extends Error {}
-function assert(cond, message) { if (!cond) throw new Failure(message); }
-function eq(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Failure(`${what}: expected ${e}, got ${a}`);
-}
 
 const figures = [];
 const browser = await chromium.launch({
@@ -136,104 +130,8 @@ async function expectTrace(page, id) {
 }
 
 // What the page draws for one structure: cells in index order (ghosts left out).
-const drawnCells = (page, structId) => page.evaluate((id) => {
-  const slot = document.querySelector(`[data-structure-id="${CSS.escape(id)}"]`);
-  if (!slot) return null;
-  const cells = [...slot.querySelectorAll('.slot-body .cell[data-index]:not([data-ghost]):not([data-node])')];
-  const key = (c) => c.dataset.index.split(',').map(Number);
-  cells.sort((a, b) => { const x = key(a), y = key(b); for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i]; return 0; });
-  return {
-    present: slot.dataset.present, kind: slot.dataset.kind, name: slot.dataset.structure,
-    cells: cells.map((c) => ({ index: c.dataset.index, value: c.dataset.value, highlight: c.dataset.highlight ?? null })),
-    rows: [...slot.querySelectorAll('tbody tr[data-key]:not([data-ghost])')].map((r) => ({ key: r.dataset.key, value: r.dataset.value, highlight: r.dataset.highlight ?? null })),
-    variable: slot.querySelector('.var-box')?.dataset.value ?? null,
-    nodes: [...slot.querySelectorAll('[data-node]:not([data-ghost])')].map((n) => ({ id: n.dataset.node, value: n.dataset.value, head: n.hasAttribute('data-head'), tail: n.hasAttribute('data-tail'), chain: n.dataset.index ?? null })),
-    arrows: slot.querySelectorAll('svg[data-arrow]').length,
-  };
-}, structId);
-
-// Asserts that the page draws state `s` (the current one) as it must: its structure, body,
-// highlights and caption.
-async function assertDrawn(page, s, book, where) {
-  const p = await player(page);
-  const type = typeof s?.state_type === 'string' ? s.state_type : '';
-  eq(p.type, type, `${where}: state type shown`);
-  const caption = await page.textContent('#caption');
-  eq(caption, typeof s.comments === 'string' ? s.comments : '', `${where}: caption`);
-  const d = s.state_def;
-  const prefix = type.split('_')[0];
-  const known = ['array', 'vector', 'string', 'stack', 'queue', 'priorityqueue', 'map', 'set', 'variable', 'll', 'dll', 'llnode', 'dllnode', 'comment'];
-  if (!known.includes(prefix)) {
-    const unknownShown = await page.$('#unknown:not([hidden])');
-    assert(unknownShown, `${where}: unknown state type ${type} is not shown as JSON`);
-    return;
-  }
-  if (prefix === 'comment' || !d) return;
-  const id = String(d.id);
-  if (prefix === 'llnode' || prefix === 'dllnode') {
-    const node = await page.evaluate((nid) => {
-      const live = document.querySelector(`[data-node="${CSS.escape(nid)}"]:not([data-ghost])`);
-      return live ? { value: live.dataset.value } : null;
-    }, id);
-    if (type.endsWith('_delete')) assert(node === null, `${where}: deleted node ${id} is still drawn`);
-    else {
-      assert(node, `${where}: node ${id} is not drawn`);
-      eq(node.value, dv(d.value), `${where}: node ${id} value`);
-    }
-    const allNodes = await page.$$eval('[data-node]:not([data-ghost])', (els) => els.map((e) => e.dataset.node).sort());
-    eq(allNodes, [...book.nodes.keys()].sort(), `${where}: live nodes drawn`);
-    return;
-  }
-  const got = await drawnCells(page, id);
-  assert(got, `${where}: no slot for structure ${id} (${d.variable_name})`);
-  eq(got.present, 'true', `${where}: structure ${d.variable_name} present`);
-  eq(got.name, String(d.variable_name), `${where}: structure name`);
-  const op = type.slice(prefix.length + 1);
-  switch (prefix) {
-    case 'array': case 'vector': case 'stack': case 'queue': case 'priorityqueue': {
-      const want = flatten(d.body);
-      eq(got.cells.map(({ index, value }) => ({ index, value })), want, `${where}: ${d.variable_name} cells`);
-      const hl = Object.fromEntries(got.cells.filter((c) => c.highlight).map((c) => [c.index, c.highlight]));
-      if (op === 'swap') eq(hl, { [idx(d.index1)]: 'swap', [idx(d.index2)]: 'swap' }, `${where}: swap highlights`);
-      if (op === 'compare') eq(hl, { [idx(d.index1)]: 'compare', [idx(d.index2)]: 'compare' }, `${where}: compare highlights`);
-      if (op === 'iter') eq(hl, { [idx(d.index)]: 'value' in d ? 'write' : 'iterate' }, `${where}: iterate highlight`);
-      if (op === 'insert') eq(hl, { [idx(d.index)]: 'insert' }, `${where}: insert highlight`);
-      if (op === 'push' && prefix === 'stack') eq(hl, { [String(d.body.length - 1)]: 'push' }, `${where}: pushed on top`);
-      if (['pop', 'poll'].includes(op)) {
-        const ghost = await page.$(`[data-structure-id="${id}"] [data-ghost][data-highlight=pop]`);
-        assert(ghost, `${where}: the popped element is not shown`);
-      }
-      break;
-    }
-    case 'string':
-      eq(got.cells.map((c) => c.value), Array.from(d.body), `${where}: string characters`);
-      if (op === 'iter') eq(got.cells.filter((c) => c.highlight).map((c) => c.index), [String(d.index)], `${where}: character highlight`);
-      break;
-    case 'set':
-      eq(got.cells.map((c) => c.value), d.body.map(dv), `${where}: set elements`);
-      break;
-    case 'map':
-      eq(got.rows.map((r) => [r.key, r.value]), Object.entries(d.body).map(([k, v]) => [k, dv(v)]), `${where}: map rows`);
-      if (op === 'set' || op === 'get') {
-        const hit = got.rows.find((r) => r.highlight);
-        if (Object.prototype.hasOwnProperty.call(d.body, String(d.key))) assert(hit && hit.key === String(d.key) && hit.highlight === op, `${where}: map row ${d.key} highlighted for ${op}`);
-      }
-      break;
-    case 'variable':
-      eq(got.variable, dv(d.value), `${where}: variable value`);
-      break;
-    case 'll': case 'dll': {
-      const chain = book.chain(id);
-      const drawnChain = got.nodes.filter((n) => n.chain !== null).sort((a, b) => Number(a.chain) - Number(b.chain)).map((n) => n.id);
-      eq(drawnChain, chain, `${where}: nodes from the head of ${d.variable_name}`);
-      const head = got.nodes.find((n) => n.head);
-      eq(head ? head.id : null, chain[0] ?? null, `${where}: head marker`);
-      if (chain.length > 1) assert(got.arrows >= chain.length - 1, `${where}: arrows between nodes`);
-      break;
-    }
-    default: break;
-  }
-}
+const snapshot = (page) => page.evaluate(pageSnapshot);
+const drawnCells = async (page, structId) => (await snapshot(page)).slots[structId] ?? null;
 
 let shotCount = 0;
 async function shot(page, name) {
@@ -253,7 +151,7 @@ async function walk(page, states, label, { check = true } = {}) {
     if (i > 0) { await page.keyboard.press('ArrowRight'); }
     await waitStep(page, i + 1);
     book.take(states[i]);
-    if (check) await assertDrawn(page, states[i], book, `${label} state ${i + 1} (${states[i].state_type})`);
+    if (check) assertDrawn(await snapshot(page), states[i], book, `${label} state ${i + 1} (${states[i].state_type})`);
     const kinds = await page.$$eval('.slot[data-present=true]', (els) => els.map((e) => e.dataset.kind));
     kinds.forEach((k) => seen.kinds.add(k));
     seen.maxNodes = Math.max(seen.maxNodes, await page.locator('[data-node]:not([data-ghost])').count());
@@ -480,7 +378,7 @@ check('golden', async () => {
       for (let i = want.length - 1; i >= 1; i--) {
         await page.keyboard.press('ArrowLeft');
         await waitStep(page, i);
-        await assertDrawn(page, want[i - 1], books[i - 1], `${file} case ${c + 1} back at state ${i}`);
+        assertDrawn(await snapshot(page), want[i - 1], books[i - 1], `${file} case ${c + 1} back at state ${i}`);
       }
       states += want.length;
       cases++;
