@@ -91,13 +91,13 @@ impl Sandbox {
             .max_memories_per_module(1)
             .max_tables_per_module(1)
             .max_memory_size(limits.memory_bytes)
-            // Reset the pages a run wrote with memset instead of returning them to the
-            // kernel: the next run touches them again at once, and a page fault costs more.
-            // PAGEMAP_SCAN (Linux 6.7+) finds exactly those pages; older kernels reset the
-            // lowest `keep_resident` bytes instead.
+            // Reset by memset of what a run could reach up to `keep_resident` (modules' memories
+            // are a few pages), the rest returned to the kernel. Not PAGEMAP_SCAN: wasmtime 48's
+            // scan sees only pages in memory, so a written page swapped out would keep a run's
+            // data for the next instance; and for memories this small it measured no faster.
             .linear_memory_keep_resident(1 << 20)
             .table_keep_resident(16 << 10)
-            .pagemap_scan(Enabled::Auto);
+            .pagemap_scan(Enabled::No);
         let mut config = Config::new();
         config
             .epoch_interruption(true)

@@ -84,7 +84,7 @@ impl HostState {
         }
     }
 
-    fn invalid_state(&mut self, reason: String) -> wasmtime::Error {
+    pub(crate) fn invalid_state(&mut self, reason: String) -> wasmtime::Error {
         let index = self.trace.len();
         self.fail_with(RunError::InvalidState { index, reason })
     }

@@ -217,6 +217,27 @@ def run(**kwargs):
 }
 
 #[test]
+fn every_instance_starts_as_the_snapshot_after_runs_that_wrote_over_and_grew_memory() {
+    // Memory slots are reused: a reset that missed a page would show here as a different count
+    // of objects or blocks, a module left behind, or a crash.
+    let sandbox = Sandbox::with_python(Limits { concurrency: 1, ..limits() }, &python_setup()).unwrap();
+    let fingerprint = program(
+        "    import sys, gc\n    algo.add_comment(repr((sys.getallocatedblocks(), len(gc.get_objects()), len(sys.modules), sorted(sys.modules)[-3:], next(ARgorithmToolkit._ids._counter))))",
+    );
+    let scribbler = program(
+        "    import sys, json\n    junk = bytearray(b'Z' * (48 << 20))\n    kept = [str(i) * (i % 90) for i in range(40000)]\n    del kept[::2]\n    sys.modules['scribbled'] = kept\n    ARgorithmToolkit.StateSet.__init__ = None\n    json.dumps = len\n    algo.states.append(ARgorithmToolkit.State(state_type='comment', state_def=None, comments=str(len(junk))))",
+    );
+    let baseline = run(&sandbox, &fingerprint, "{}").unwrap();
+    assert!(baseline[0]["comments"].as_str().unwrap().starts_with('('), "{baseline:?}");
+    // More runs than the sandbox has memory slots, so that every slot is written over.
+    for _ in 0..8 {
+        let states = run(&sandbox, &scribbler, "{}").expect("the scribbler's run succeeds");
+        assert_eq!(states[0]["comments"], (48 << 20).to_string());
+        assert_eq!(run(&sandbox, &fingerprint, "{}").unwrap(), baseline, "a fresh instance is the snapshot");
+    }
+}
+
+#[test]
 fn the_same_parameters_give_the_same_trace() {
     let sandbox = shared();
     let source = program("    import random\n    a = ARgorithmToolkit.Array('a', algo, data=[random.randint(0, 99) for _ in range(5)])\n    v = ARgorithmToolkit.Variable('v', algo, hash('text') % 7)\n    s = ARgorithmToolkit.Stack('s', algo)\n    s.push(id(s) % 2)");

@@ -49,21 +49,31 @@ class _TooManyStates(BaseException):
     `except Exception` cannot swallow it."""
 
 
-class _Budget:
-    """States created in this run, across every StateSet, counted as they are added."""
+# States created in this run, across every StateSet, counted as they are added, and how many
+# may be. Module globals rather than class attributes: assigning a class attribute invalidates
+# the interpreter's caches for the class, on every state.
+_limit = 0
+_created = 0
 
-    limit = 0
-    created = 0
+
+_State, _ARgorithmError = toolkit_utils.State, toolkit_utils.ARgorithmError
 
 
-_add_state = toolkit_utils.StateSet.add_state
+def _set_budget(limit):
+    global _limit, _created
+    _limit, _created = limit, 0
 
 
 def _counted_add_state(self, state):
-    _Budget.created += 1
-    if _Budget.created > _Budget.limit:
+    """StateSet.add_state with the count: the toolkit's own check and append, in one call."""
+    global _created
+    _created += 1
+    if _created > _limit:
         raise _TooManyStates()
-    return _add_state(self, state)
+    # As the toolkit's add_state (0.2.3 asserts with an ARgorithmError as the message).
+    if not isinstance(state, _State):
+        raise AssertionError(_ARgorithmError("state should be of Type state"))
+    self.states.append(state)
 
 
 class _CappedOutput:
@@ -158,26 +168,45 @@ def _missing_module_message(name, filename, lineno=None):
     )
 
 
+# States per emit: one encode() of a list costs about two thirds of encoding its states one by
+# one, and a batch keeps what the host holds of a run's answer at any moment small.
+_BATCH = 64
+
+
 def _serialize(states, emit):
-    """Sends the states to the host in batches; the host counts them and their bytes."""
+    """Sends the states to the host as JSON arrays of up to _BATCH states; the host counts them
+    and their bytes."""
     encoder = encoders.StateEncoder(allow_nan=False, separators=(",", ":"))
-    batch, size = [], 0
+    contents = []
     for index, state in enumerate(states):
-        if index >= _Budget.limit:
+        if index >= _limit:
             raise _TooManyStates()
         try:
-            text = encoder.encode(state.content)
+            contents.append(state.content)
         except AttributeError:
             raise _InvalidResult(f"state {index} has no `content`: {state!r:.200}")
+    # No builtins here: a run may have replaced them (`len`, `range`) for everyone.
+    start = 0
+    while True:
+        batch = contents[start:start + _BATCH]
+        if not batch:
+            return
+        try:
+            text = encoder.encode(batch)
+        except (TypeError, ValueError):
+            _unserializable(encoder, batch, start)
+            raise
+        emit(text)
+        start += _BATCH
+
+
+def _unserializable(encoder, batch, start):
+    """Raises _InvalidResult naming the first state of `batch` that does not serialize."""
+    for offset, content in enumerate(batch):
+        try:
+            encoder.encode(content)
         except (TypeError, ValueError) as e:
-            raise _InvalidResult(f"state {index} cannot be serialized: {e}")
-        batch.append(text)
-        size += len(text)
-        if size >= 1 << 16:
-            emit("\n".join(batch))
-            batch, size = [], 0
-    if batch:
-        emit("\n".join(batch))
+            raise _InvalidResult(f"state {start + offset} cannot be serialized: {e}")
 
 
 class _InvalidResult(Exception):
@@ -197,7 +226,7 @@ class WitWorld(wit_world.WitWorld):
         code = compile(tree, filename, "exec", dont_inherit=True)
         output = _CappedOutput(1 << 12)
         sys.stdout = sys.stderr = output
-        _Budget.limit, _Budget.created = 1 << 30, 0
+        _set_budget(1 << 30)
         module = _module_for(filename)
         try:
             exec(code, module.__dict__)
@@ -218,7 +247,7 @@ class WitWorld(wit_world.WitWorld):
 def _run(code, filename, entry, params, max_states, max_output, emit):
     output = _CappedOutput(max_output)
     sys.stdout = sys.stderr = output
-    _Budget.limit, _Budget.created = max_states, 0
+    _set_budget(max_states)
     source = ""
     try:
         program, source = marshal.loads(code)
@@ -228,7 +257,7 @@ def _run(code, filename, entry, params, max_states, max_output, emit):
         if not callable(function):
             raise _failure(wit_world.FailureKind.MISSING_FUNCTION, f"{filename} defines no function `{entry}`", output)
         result = function(**json.loads(params))
-        if _Budget.created > _Budget.limit:
+        if _created > _limit:
             # The program caught the budget's exception and returned anyway.
             raise _TooManyStates()
         states = getattr(result, "states", None)
@@ -246,7 +275,7 @@ def _run(code, filename, entry, params, max_states, max_output, emit):
     except MemoryError:
         raise _failure(wit_world.FailureKind.OUT_OF_MEMORY, "MemoryError", output)
     except BaseException as e:
-        if _Budget.created > _Budget.limit:
+        if _created > _limit:
             # The program caught the budget's exception and failed later.
             raise _failure(wit_world.FailureKind.TOO_MANY_STATES, f"more than {max_states} states", output)
         raise _failure(wit_world.FailureKind.EXCEPTION, _author_traceback(e, filename, source), output)

@@ -5,6 +5,7 @@
 //! server wrote itself: it lives in the operator's cache folder, which must belong to the
 //! server's user and be writable by nobody else, and it is checked against the SHA-256 written
 //! beside it before wasmtime maps it. Stored ARgorithms never become machine code this way.
+use super::snapshot::{self, Split};
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -23,16 +24,24 @@ pub(crate) struct Loaded {
     pub compiled: bool,
 }
 
-/// The component at `path` for `engine`, from the artifact kept in `cache_dir` when there is a
-/// valid one, else compiled and kept there.
-pub(crate) fn load(engine: &Engine, path: &Path, sha256: Option<&str>, cache_dir: &Path) -> Result<Loaded, String> {
-    let read = || std::fs::read(path).map_err(|e| format!("cannot read the Python runtime {}: {e}", path.display()));
-    let mut bytes = None;
-    let component_hash = match sha256 {
-        Some(hash) => hash.to_owned(),
-        None => hex::encode(Sha256::digest(bytes.insert(read()?))),
-    };
-    let artifact = cache_dir.join(format!("python-runtime-{}-{}.cwasm", &component_hash[..16], engine_tag(engine)));
+/// The runtime component read from `path` (and checked against `sha256` when it is known),
+/// split into the component without its memory image and the image (`snapshot.rs`).
+pub(crate) fn read(path: &Path, sha256: Option<&str>) -> Result<(Split, String), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the Python runtime {}: {e}", path.display()))?;
+    let hash = hex::encode(Sha256::digest(&bytes));
+    if sha256.is_some_and(|expected| expected != hash) {
+        return Err(format!("the Python runtime {} is not the one this server was built with (its SHA-256 differs)", path.display()));
+    }
+    let split = snapshot::split(&bytes)?;
+    Ok((split, hash))
+}
+
+/// The compiled form of `component` (the split runtime whose original has SHA-256
+/// `component_hash`) for `engine`, from the artifact kept in `cache_dir` when there is a valid
+/// one, else compiled and kept there.
+pub(crate) fn load(engine: &Engine, component: &[u8], component_hash: &str, cache_dir: &Path) -> Result<Loaded, String> {
+    // "split": the artifact is of the component without its memory image.
+    let artifact = cache_dir.join(format!("python-runtime-{}-split-{}.cwasm", &component_hash[..16], engine_tag(engine)));
     if let Ok(component) = load_kept(engine, &artifact)? {
         return Ok(Loaded { component, compiled: false });
     }
@@ -40,16 +49,9 @@ pub(crate) fn load(engine: &Engine, path: &Path, sha256: Option<&str>, cache_dir
     if let Ok(component) = load_kept(engine, &artifact)? {
         return Ok(Loaded { component, compiled: false });
     }
-    let bytes = match bytes {
-        Some(b) => b,
-        None => read()?,
-    };
-    if hex::encode(Sha256::digest(&bytes)) != component_hash {
-        return Err(format!("the Python runtime {} is not the one this server was built with (its SHA-256 differs)", path.display()));
-    }
-    let code = engine.precompile_component(&bytes).map_err(|e| format!("cannot compile the Python runtime: {e:#}"))?;
+    let code = engine.precompile_component(component).map_err(|e| format!("cannot compile the Python runtime: {e:#}"))?;
     keep(cache_dir, &artifact, &code)?;
-    drop((code, bytes));
+    drop(code);
     release_freed_memory();
     // Loaded from the file just written, as every later start will: mapped, not copied.
     let component = load_kept(engine, &artifact)?.map_err(|why| format!("the compiled Python runtime does not load: {why}"))?;
@@ -132,7 +134,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// Compiling takes a few hundred MB of heap that is all free afterwards; glibc keeps freed heap
 /// for reuse, so without this a server that compiled the runtime at its start would stay that
 /// large until it restarts.
-fn release_freed_memory() {
+pub(crate) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap memory to the kernel.
     unsafe {

@@ -7,6 +7,8 @@
 //! changes outlives it. Besides `emit`, the component imports WASI 0.2, and is given nothing
 //! through it (`PyState`): a file opened or a folder listed is simply not there.
 mod artifact;
+mod memory;
+mod snapshot;
 mod spares;
 mod state;
 
@@ -21,7 +23,8 @@ use std::sync::Arc;
 use spares::{Fresh, Spares};
 use state::PyState;
 use wasmtime::component::{HasSelf, Linker};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Trap};
+use memory::SnapshotMemories;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, Trap};
 
 /// The generated host side of `python/wit/runner.wit` (`run` takes the store and six values).
 #[allow(clippy::too_many_arguments)]
@@ -112,50 +115,37 @@ fn spares_wanted(limits: &Limits) -> usize {
     limits.concurrency.max(1)
 }
 
-fn engine(limits: &Limits) -> Result<Engine, String> {
-    // Running instances, the upload checks beside them, and the spares.
-    let slots = u32::try_from(limits.concurrency.max(1) * 2 + 2 + spares_wanted(limits)).map_err(|e| e.to_string())?;
-    let mut pool = PoolingAllocationConfig::default();
-    pool.total_component_instances(slots)
-        .total_core_instances(slots * CORE_INSTANCES)
-        .total_memories(slots * MEMORIES)
-        .total_tables(slots * TABLES)
-        .max_core_instances_per_component(CORE_INSTANCES)
-        .max_memories_per_component(MEMORIES)
-        .max_tables_per_component(TABLES)
-        .max_memories_per_module(1)
-        .max_tables_per_module(1)
-        .table_elements(TABLE_ELEMENTS)
-        .max_core_instance_size(1 << 20)
-        .max_component_instance_size(4 << 20)
-        .max_memory_size(limits.python_memory_bytes)
-        // Pages a run wrote are reset in place from the image (PAGEMAP_SCAN finds them) rather
-        // than unmapped, which saves the next run on the slot their copy-on-write faults. wasmtime
-        // keeps at most 32 runs of such pages, and a Python run writes ~500 pages in ~250 runs,
-        // so this saves only part of them (README, Benchmarks).
-        .linear_memory_keep_resident(KEEP_RESIDENT)
-        .table_keep_resident(TABLE_ELEMENTS * 8)
-        .pagemap_scan(wasmtime::Enabled::Auto);
+/// Instances alive at once, at most: running ones, the upload checks beside them, the spares.
+fn max_instances(limits: &Limits) -> usize {
+    limits.concurrency.max(1) * 2 + 2 + spares_wanted(limits)
+}
+
+fn engine(limits: &Limits, memories: &SnapshotMemories) -> Result<Engine, String> {
     let mut config = Config::new();
     config
         .epoch_interruption(true)
         .max_wasm_stack(limits.max_wasm_stack)
-        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        // The interpreter's memory comes from `memories`, image included: wasmtime neither
+        // maps nor copies it (it only could with its own memories).
+        .memory_init_cow(false)
+        .with_host_memory(memories.creator())
+        .allocation_strategy(InstanceAllocationStrategy::OnDemand);
     Engine::new(&config).map_err(|e| format!("{e:#}"))
 }
-
-/// What one instance of the runner holds, with room to spare.
-const CORE_INSTANCES: u32 = 64;
-const MEMORIES: u32 = 4;
-const TABLES: u32 = 4;
-const TABLE_ELEMENTS: usize = 1 << 16;
-const KEEP_RESIDENT: usize = 64 << 20;
 
 impl PythonRuntime {
     pub(crate) fn load(setup: &PythonSetup, limits: &Limits) -> Result<Self, String> {
         let path = setup.component.as_ref().map_err(Clone::clone)?;
-        let engine = engine(limits)?;
-        let loaded = artifact::load(&engine, path, setup.sha256.as_deref(), &setup.cache_dir)?;
+        let (split, hash) = artifact::read(path, setup.sha256.as_deref())?;
+        let memories = SnapshotMemories::new(&split.image, max_instances(limits))?;
+        drop(split.image);
+        if !memories.scans() {
+            tracing::warn!("PAGEMAP_SCAN is unavailable (Linux 6.7 or later has it): every Python run's memory is reset by copying the whole snapshot, which is slower");
+        }
+        let engine = engine(limits, &memories)?;
+        let loaded = artifact::load(&engine, &split.component, &hash, &setup.cache_dir)?;
+        drop(split.component);
+        artifact::release_freed_memory();
         let mut linker = Linker::<PyState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| format!("{e:#}"))?;
         Runner::add_to_linker::<PyState, HasSelf<PyState>>(&mut linker, |s| s).map_err(|e| format!("{e:#}"))?;
@@ -177,7 +167,7 @@ impl PythonRuntime {
                 let outcome = runner.call_check(&mut store, source, file_name);
                 (store, outcome)
             }
-            Err(e) => return Err(if e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() {
+            Err(e) => return Err(if out_of_slots(&e) {
                 ModuleError::Busy
             } else {
                 ModuleError::InvalidProgram(format!("the Python runtime cannot start: {e:#}"))
@@ -210,9 +200,9 @@ impl PythonRuntime {
     pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits) -> Result<Trace, RunError> {
         let params = std::str::from_utf8(params).map_err(|e| RunError::Rejected(format!("the parameters are not UTF-8: {e}")))?;
         let max_states = u32::try_from(limits.max_states).unwrap_or(u32::MAX);
-        let Fresh { mut store, runner } = self.spares.take().map_err(|e| match e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>() {
-            Some(_) => RunError::Busy,
-            None => RunError::RuntimeError { message: format!("the Python runtime cannot start: {e:#}"), stderr: String::new() },
+        let Fresh { mut store, runner } = self.spares.take().map_err(|e| match out_of_slots(&e) {
+            true => RunError::Busy,
+            false => RunError::RuntimeError { message: format!("the Python runtime cannot start: {e:#}"), stderr: String::new() },
         })?;
         let outcome = runner.call_run(&mut store, &program.code, &program.file_name, entry, params, max_states, MAX_PRINTED);
         let state = &mut store.data_mut().host;
@@ -239,12 +229,17 @@ fn failure_error(failure: Failure, memory_refused: bool, limits: &Limits) -> Run
     }
 }
 
+/// Whether instantiation failed because every memory slot is in use.
+fn out_of_slots(e: &wasmtime::Error) -> bool {
+    format!("{e:#}").contains(memory::BUSY)
+}
+
 fn trap_error(e: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
     match e.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => RunError::TimeLimitExceeded { limit_ms: limits.timeout.as_millis() },
         Some(Trap::StackOverflow) => RunError::StackOverflow,
         _ if state.limiter.hit => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
-        _ if e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() => RunError::Busy,
+        _ if out_of_slots(&e) => RunError::Busy,
         _ => RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new() },
     }
 }

@@ -41,10 +41,10 @@ impl WasiView for PyState {
 
 impl RunnerImports for PyState {
     fn emit(&mut self, states: String) -> wasmtime::Result<()> {
-        for state in states.split('\n') {
-            self.host.accept_state(state.as_bytes())?;
+        match crate::json_value::array_items(states.as_bytes()) {
+            Some(items) => items.into_iter().try_for_each(|state| self.host.accept_state(state)),
+            None => Err(self.host.invalid_state("the runner sent states that are not a JSON array of objects".into())),
         }
-        Ok(())
     }
 }
 
