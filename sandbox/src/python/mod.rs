@@ -128,6 +128,9 @@ fn engine(limits: &Limits, memories: &SnapshotMemories) -> Result<Engine, String
         // The interpreter's memory comes from `memories`, image included: wasmtime neither
         // maps nor copies it (it only could with its own memories).
         .memory_init_cow(false)
+        // A first start compiles the 18 MB runtime: on wasmtime's parallel threads that took
+        // 4 s and left ~50 MiB of their heap that glibc could not give back; on one, 10 s.
+        .parallel_compilation(false)
         .with_host_memory(memories.creator())
         .allocation_strategy(InstanceAllocationStrategy::OnDemand);
     Engine::new(&config).map_err(|e| format!("{e:#}"))
