@@ -23,7 +23,7 @@ pub struct Unprocessable {
     pub error: Option<String>,
 }
 
-#[derive(ApiResponse, Debug)]
+#[derive(ApiResponse, Debug, Clone)]
 pub enum ApiError {
     /// The request is malformed: an invalid config, a file that is neither a usable WebAssembly
     /// module nor a Python program that compiles and imports only what the sandbox has, or a
@@ -67,6 +67,10 @@ pub enum ApiError {
     /// run (`error` says which limit or failure).
     #[oai(status = 422)]
     Unprocessable(Json<Unprocessable>),
+    /// The client already holds its share of the sandbox (runs or upload checks at once, per
+    /// account, or per address with accounts off); retry after `Retry-After` seconds.
+    #[oai(status = 429)]
+    TooManyRequests(Json<Detail>, #[oai(header = "Retry-After")] Option<u32>),
     /// Storage or the sandbox is unavailable or busy, or the server holds as many request bodies
     /// or connections as it allows; retry after `Retry-After` seconds.
     #[oai(status = 503)]
@@ -108,6 +112,9 @@ impl ApiError {
     pub fn busy(s: impl Into<String>, retry_after_secs: u32) -> Self {
         crate::metrics::exception("busy");
         ApiError::Unavailable(detail(s), Some(retry_after_secs))
+    }
+    pub fn too_many_requests(s: impl Into<String>, retry_after_secs: u32) -> Self {
+        ApiError::TooManyRequests(detail(s), Some(retry_after_secs))
     }
     pub fn run_failed(e: &sandbox::RunError) -> Self {
         ApiError::Unprocessable(Json(Unprocessable {

@@ -68,7 +68,7 @@ async fn publish_one(state: &Arc<AppState>, file: &str, source: &[u8], config: &
     let config: ArgorithmConfig = parse_config(config)?;
     let compiled = state
         .runner
-        .compile(file.to_owned(), Arc::new(source.to_vec()), config.function.clone())
+        .compile(crate::client::ClientId::Account(state.settings.admin_email.clone()), file.to_owned(), Arc::new(source.to_vec()), config.function.clone())
         .await
         .map_err(|e| format!("{e:?}"))?;
     // (ApiError's Debug names the answer and its detail, which is what a log line needs.)

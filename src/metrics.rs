@@ -30,6 +30,8 @@ pub struct Metrics {
     pub connections_timed_out: IntCounterVec,
     /// Request bodies refused before a handler saw them, by reason.
     pub bodies_refused: IntCounterVec,
+    /// Answers replaced by a 503 because ANSWER_BUFFER_MB was taken.
+    pub answers_refused: IntCounter,
 }
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -104,7 +106,7 @@ impl Metrics {
             sandbox_failures: counter(
                 &r,
                 "sandbox_limit_violations_total",
-                "Runs the sandbox stopped or refused, by kind (time_limit_exceeded, memory_limit_exceeded, ..., busy)",
+                "Runs the sandbox stopped or refused, by kind (time_limit_exceeded, memory_limit_exceeded, ..., busy, client_share)",
                 &["kind"],
             ),
             cache_lookups: counter(&r, "cache_requests_total", "Run-cache lookups, by result: hit, miss or bypassed (Redis down)", &["result"]),
@@ -118,14 +120,18 @@ impl Metrics {
             connections_timed_out: counter(
                 &r,
                 "http_connections_timed_out_total",
-                "Connections closed past a deadline, by phase: head, idle or busy",
+                "Connections closed past a deadline, by phase: head, idle, busy or send",
                 &["phase"],
             ),
             bodies_refused: counter(
                 &r,
                 "http_request_bodies_refused_total",
-                "Request bodies refused before a handler read them: too_large, too_slow, busy or broken",
+                "Request bodies refused before a handler read them: too_large, too_slow, stalled, not_utf8, busy or broken",
                 &["reason"],
+            ),
+            answers_refused: register(
+                &r,
+                IntCounter::new("http_answers_refused_total", "Answers replaced by a 503 because the answer buffer (ANSWER_BUFFER_MB) was full").expect("valid metric"),
             ),
             registry: r,
         });
@@ -146,6 +152,7 @@ impl Metrics {
             "rejected_input",
             "invalid_module",
             "busy",
+            "client_share",
         ] {
             self.sandbox_failures.with_label_values(&[kind]);
         }
@@ -158,10 +165,10 @@ impl Metrics {
         for kind in ["unavailable", "corrupt"] {
             self.database_errors.with_label_values(&[kind]);
         }
-        for phase in ["head", "idle", "busy"] {
+        for phase in ["head", "idle", "busy", "send"] {
             self.connections_timed_out.with_label_values(&[phase]);
         }
-        for reason in ["too_large", "too_slow", "busy", "broken"] {
+        for reason in ["too_large", "too_slow", "stalled", "not_utf8", "busy", "broken"] {
             self.bodies_refused.with_label_values(&[reason]);
         }
     }

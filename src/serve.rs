@@ -9,6 +9,11 @@
 //!   request is in hand must make progress, reading or writing, at least every
 //!   `BUSY_TIMEOUT_SECONDS`. A connection past its deadline is closed. (The body's own deadline is
 //!   `body.rs`'s.)
+//! - Answers are bounded too: those over `SMALL_ANSWER` count against `ANSWER_BUFFER_MB`, all
+//!   connections together, from the handler's return until they are sent (or the connection
+//!   closes); one that does not fit is answered 503 instead. A client that reads nothing of its
+//!   answer for `SEND_TIMEOUT_SECONDS` is disconnected, which frees it. (Smaller answers are
+//!   bounded by the connection cap.)
 //! - The empty error answers hyper writes itself, for a request it cannot parse (400), a path too
 //!   long (414) or headers too large (431), get a JSON `{"detail"}` body like every other error.
 use crate::metrics::Metrics;
@@ -36,6 +41,10 @@ pub struct ConnectionLimits {
     pub head_timeout: Duration,
     pub idle_timeout: Duration,
     pub busy_timeout: Duration,
+    /// While an answer is being sent: how long the client may read none of it.
+    pub send_timeout: Duration,
+    /// Bytes of answers over `SMALL_ANSWER` held at once, all connections together.
+    pub answer_buffer_bytes: usize,
 }
 
 type DynEndpoint = poem::endpoint::BoxEndpoint<'static, Response>;
@@ -74,6 +83,7 @@ where
     let ep: Arc<DynEndpoint> = Arc::new(ep.into_endpoint().map_to_response().boxed());
     let local = listener.local_addr()?;
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let answers = Arc::new(Semaphore::new((limits.answer_buffer_bytes / 1024).clamp(1, Semaphore::MAX_PERMITS)));
     loop {
         let (stream, remote) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -87,10 +97,11 @@ where
         };
         match slots.clone().try_acquire_owned() {
             Ok(slot) => {
-                let (ep, metrics) = (ep.clone(), metrics.clone());
+                let (ep, metrics, answers) = (ep.clone(), metrics.clone(), answers.clone());
                 metrics.connections_open.inc();
                 tokio::spawn(async move {
-                    if let Some(phase) = connection(stream, local, remote, ep, limits).await {
+                    let held = Answers { budget: answers, metrics: metrics.clone() };
+                    if let Some(phase) = connection(stream, local, remote, ep, limits, held).await {
                         metrics.connections_timed_out.with_label_values(&[phase]).inc();
                     }
                     metrics.connections_open.dec();
@@ -116,21 +127,22 @@ fn shed(stream: TcpStream) {
 }
 
 /// Serves one connection; returns the phase it was in if it was closed past its deadline.
-async fn connection(stream: TcpStream, local: SocketAddr, remote: SocketAddr, ep: Arc<DynEndpoint>, limits: ConnectionLimits) -> Option<&'static str> {
+async fn connection(stream: TcpStream, local: SocketAddr, remote: SocketAddr, ep: Arc<DynEndpoint>, limits: ConnectionLimits, answers: Answers) -> Option<&'static str> {
+    let answers = Arc::new(answers);
     let _ = stream.set_nodelay(true);
     let watch = Arc::new(Watch::new());
     let io = Guarded { inner: stream, watch: watch.clone(), pending: None };
     let service = {
         let watch = watch.clone();
         service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-            let (ep, watch) = (ep.clone(), watch.clone());
+            let (ep, watch, answers) = (ep.clone(), watch.clone(), answers.clone());
             async move {
                 watch.started();
                 let req: poem::Request =
                     (req, LocalAddr(Addr::SocketAddr(local)), RemoteAddr(Addr::SocketAddr(remote)), poem::http::uri::Scheme::HTTP).into();
-                let res = ep.get_response(req).await;
+                let res = answers.hold(hyper::Response::from(ep.get_response(req).await), &watch);
                 watch.finished();
-                Ok::<_, Infallible>(hyper::Response::from(res))
+                Ok::<_, Infallible>(res)
             }
         })
     };
@@ -151,6 +163,8 @@ struct Watch {
 struct State {
     /// Requests being answered.
     in_hand: usize,
+    /// Answers being sent.
+    sending: usize,
     /// Whether bytes have come since the last request was answered (a head is on its way).
     head_started: bool,
     since: Instant,
@@ -158,7 +172,7 @@ struct State {
 
 impl Watch {
     fn new() -> Self {
-        Watch { state: Mutex::new(State { in_hand: 0, head_started: true, since: Instant::now() }) }
+        Watch { state: Mutex::new(State { in_hand: 0, sending: 0, head_started: true, since: Instant::now() }) }
     }
 
     fn read(&self) {
@@ -173,7 +187,7 @@ impl Watch {
 
     fn wrote(&self) {
         let mut s = self.state.lock();
-        if s.in_hand > 0 || !s.head_started {
+        if s.in_hand > 0 || s.sending > 0 || !s.head_started {
             s.since = Instant::now();
         }
     }
@@ -193,10 +207,22 @@ impl Watch {
         }
     }
 
+    fn sending(&self) {
+        self.state.lock().sending += 1;
+    }
+
+    fn sent(&self) {
+        let mut s = self.state.lock();
+        s.sending = s.sending.saturating_sub(1);
+        s.since = Instant::now();
+    }
+
     fn deadline(&self, limits: &ConnectionLimits) -> (Instant, &'static str) {
         let s = self.state.lock();
         let (allowed, phase) = if s.in_hand > 0 {
             (limits.busy_timeout, "busy")
+        } else if s.sending > 0 {
+            (limits.send_timeout, "send")
         } else if s.head_started {
             (limits.head_timeout, "head")
         } else {
@@ -214,6 +240,94 @@ impl Watch {
             }
             tokio::time::sleep_until(deadline).await;
         }
+    }
+}
+
+/// Answers at most this big are not counted against the answer buffer.
+pub const SMALL_ANSWER: usize = 64 << 10;
+
+/// The answer buffer, shared by every connection.
+struct Answers {
+    budget: Arc<Semaphore>,
+    metrics: Arc<Metrics>,
+}
+
+use http_body_util::BodyExt;
+
+type PoemBody = http_body_util::combinators::BoxBody<bytes::Bytes, io::Error>;
+
+impl Answers {
+    /// `res`, holding its share of the buffer until it is sent; or, when the buffer has no room
+    /// for it, a 503 in its place.
+    fn hold(&self, res: hyper::Response<PoemBody>, watch: &Arc<Watch>) -> hyper::Response<Held> {
+        let size = http_body::Body::size_hint(res.body()).exact().unwrap_or(0) as usize;
+        let mut permit = None;
+        let res = if size > SMALL_ANSWER {
+            let units = u32::try_from(size.div_ceil(1024)).unwrap_or(u32::MAX);
+            match self.budget.clone().try_acquire_many_owned(units) {
+                Ok(p) => {
+                    permit = Some(p);
+                    res
+                }
+                Err(_) => {
+                    self.metrics.answers_refused.inc();
+                    let body = r#"{"detail":"the server holds as many answers for clients as it can; try again in a moment"}"#;
+                    hyper::Response::builder()
+                        .status(503)
+                        .header("content-type", "application/json")
+                        .header("retry-after", "1")
+                        .body(BodyExt::boxed(BodyExt::map_err(http_body_util::Full::new(bytes::Bytes::from_static(body.as_bytes())), |never| match never {})))
+                        .expect("a valid answer")
+                }
+            }
+        } else {
+            res
+        };
+        watch.sending();
+        res.map(|inner| Held { inner, _permit: permit, watch: Some(watch.clone()) })
+    }
+}
+
+/// An answer's body, holding its share of the answer buffer, and telling the watch when it is
+/// sent (or dropped with its connection).
+pub struct Held {
+    inner: PoemBody,
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    watch: Option<Arc<Watch>>,
+}
+
+impl Held {
+    fn done(&mut self) {
+        if let Some(watch) = self.watch.take() {
+            watch.sent();
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.done();
+    }
+}
+
+impl http_body::Body for Held {
+    type Data = bytes::Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, io::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) {
+            self.done();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }
 

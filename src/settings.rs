@@ -1,6 +1,7 @@
 //! Every setting, read from the environment in one place. A bad value stops the server at
 //! start with one line naming the variable; it never starts half-configured.
 use crate::cache::CacheSettings;
+use crate::client::TrustedProxies;
 use crate::examples::Examples;
 use crate::serve::ConnectionLimits;
 use crate::telemetry::LogFiles;
@@ -40,6 +41,12 @@ pub struct Settings {
     pub queue_wait: Duration,
     /// Programs compiled at once.
     pub compile_concurrency: usize,
+    /// The fraction of the sandbox's slots (runs, and compiles) one client may hold at once.
+    pub client_share: f64,
+    /// Whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Bytes of example traces kept in memory.
+    pub example_cache_bytes: u64,
     /// Present when AUTH=ENABLED.
     pub auth: Option<AuthSettings>,
     pub bcrypt_cost: u32,
@@ -53,6 +60,8 @@ pub struct Settings {
 pub struct HttpLimits {
     pub connections: ConnectionLimits,
     pub body_timeout: Duration,
+    /// A body that sends no byte for this long is refused.
+    pub body_stall: Duration,
     pub body_buffer_bytes: usize,
 }
 
@@ -168,7 +177,13 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("IDLE_TIMEOUT_SECONDS", "60", "time a kept-alive connection may wait between requests"),
     ("BUSY_TIMEOUT_SECONDS", "60", "time a connection with a request in hand may go without reading or writing a byte"),
     ("BODY_TIMEOUT_SECONDS", "30", "time to receive a whole request body (408 after it)"),
-    ("MAX_BODY_BUFFER_MB", "64", "request bodies held in memory at once, all requests together; more wait, then get 503"),
+    ("MAX_BODY_BUFFER_MB", "64", "request bodies held in memory at once, all requests together; more wait, then get 503 (a sixteenth is kept for bodies of at most 64 KiB)"),
+    ("BODY_STALL_SECONDS", "5", "a request body that sends no byte for this long is refused (408) and its buffer given back"),
+    ("ANSWER_BUFFER_MB", "128", "answers over 64 KiB held for clients at once, all together; an answer that does not fit gets 503"),
+    ("SEND_TIMEOUT_SECONDS", "10", "a client that reads nothing of its answer for this long is disconnected and the answer freed"),
+    ("SANDBOX_CLIENT_SHARE", "50", "percent of the sandbox's slots (and of the upload checks) one client may hold at once, at least one slot; past it, 429"),
+    ("TRUSTED_PROXIES", "", "comma-separated addresses or networks of reverse proxies whose X-Forwarded-For names the client"),
+    ("EXAMPLE_CACHE_MB", "64", "memory for examples' traces, each computed once per program version"),
     ("SANDBOX_TIMEOUT_MS", "2000", "wall-clock limit of one run"),
     ("SANDBOX_MEMORY_MB", "64", "linear memory limit of one run"),
     ("SANDBOX_MAX_STATES", "20000", "states one run may emit"),
@@ -382,8 +397,11 @@ impl Settings {
                     head_timeout: Duration::from_secs(env.positive("HEAD_TIMEOUT_SECONDS", 10)?),
                     idle_timeout: Duration::from_secs(env.positive("IDLE_TIMEOUT_SECONDS", 60)?),
                     busy_timeout: Duration::from_secs(env.positive("BUSY_TIMEOUT_SECONDS", 60)?),
+                    send_timeout: Duration::from_secs(env.positive("SEND_TIMEOUT_SECONDS", 10)?),
+                    answer_buffer_bytes: (env.positive("ANSWER_BUFFER_MB", 128)? as usize).saturating_mul(1 << 20),
                 },
                 body_timeout: Duration::from_secs(env.positive("BODY_TIMEOUT_SECONDS", 30)?),
+                body_stall: Duration::from_secs(env.positive("BODY_STALL_SECONDS", 5)?),
                 body_buffer_bytes: (env.positive("MAX_BODY_BUFFER_MB", 64)? as usize).saturating_mul(1 << 20),
             },
             log_files: LogFiles {
@@ -397,6 +415,16 @@ impl Settings {
             },
             queue_wait: Duration::from_millis(env.parse("SANDBOX_QUEUE_WAIT_MS", 1000, "a whole number")?),
             compile_concurrency: env.positive("SANDBOX_COMPILE_CONCURRENCY", 1)? as usize,
+            client_share: {
+                let percent = env.positive("SANDBOX_CLIENT_SHARE", 50)?;
+                if percent > 100 {
+                    return Err(SettingsError(format!("SANDBOX_CLIENT_SHARE={percent} must be at most 100")));
+                }
+                percent as f64 / 100.0
+            },
+            trusted_proxies: TrustedProxies::parse(env.get("TRUSTED_PROXIES").unwrap_or(""))
+                .map_err(|e| SettingsError(format!("TRUSTED_PROXIES: {e}")))?,
+            example_cache_bytes: env.positive("EXAMPLE_CACHE_MB", 64)?.saturating_mul(1 << 20),
             auth,
             bcrypt_cost,
             cache,

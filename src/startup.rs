@@ -77,7 +77,7 @@ async fn ensure_admin(settings: &Settings, storage: &dyn Storage) -> anyhow::Res
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     let s = &state.settings;
     let gate = Arc::new(web::Gate {
-        body: BodyLimits::new(s.max_upload_bytes, s.http.body_timeout, s.http.body_buffer_bytes),
+        body: BodyLimits::new(s.max_upload_bytes, s.http.body_timeout, s.http.body_stall, s.http.body_buffer_bytes),
         auth: s.auth.clone(),
         metrics: state.metrics.clone(),
     });
@@ -106,7 +106,8 @@ impl Application {
         let (limits, python) = (settings.sandbox.clone(), settings.python.clone());
         let sandbox = tokio::task::spawn_blocking(move || Sandbox::with_python(limits, &python)).await?;
         let sandbox = Arc::new(sandbox.context("cannot start the sandbox")?);
-        let runner = Runner::new(sandbox, settings.queue_wait, settings.compile_concurrency);
+        let runner = Runner::new(sandbox, settings.queue_wait, settings.compile_concurrency, settings.client_share);
+        let examples = crate::example_traces::ExampleTraces::new(settings.example_cache_bytes);
         let addr = (settings.host, settings.port);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -122,7 +123,7 @@ impl Application {
             DatabaseKind::Sqlite => None,
             DatabaseKind::Mongo => Some(std::time::Duration::from_secs(1)),
         });
-        let state = Arc::new(AppState { settings, storage, runner, metrics, cache, list });
+        let state = Arc::new(AppState { settings, storage, runner, metrics, cache, list, examples });
         let examples = crate::examples::publish(&state, new_database).await;
         Ok(Application { listener, port, state, examples })
     }

@@ -173,13 +173,25 @@ async fn admit(req: &mut Request, route: &str, gate: &Gate) -> Result<Option<Own
         }
     }
     match gate.body.buffer(req).await {
-        Ok(permit) => Ok(Some(permit)),
+        Ok((permit, bytes)) => {
+            if is_form(req) {
+                if let Err(field) = form_is_utf8(&bytes) {
+                    gate.metrics.bodies_refused.with_label_values(&["not_utf8"]).inc();
+                    return Err(json_error(StatusCode::UNPROCESSABLE_ENTITY, &format!("the form field {field:?} is not UTF-8 text")));
+                }
+            }
+            Ok(Some(permit))
+        }
         Err(refused) => {
             let (reason, res) = match refused {
                 Refused::TooLarge => ("too_large", too_large()),
                 Refused::TooSlow => (
                     "too_slow",
                     json_error(StatusCode::REQUEST_TIMEOUT, &format!("the request body did not arrive within {} s", gate.body.timeout.as_secs())),
+                ),
+                Refused::Stalled => (
+                    "stalled",
+                    json_error(StatusCode::REQUEST_TIMEOUT, &format!("the request body stopped for {} s", gate.body.stall.as_secs())),
                 ),
                 Refused::Busy => {
                     let mut res = json_error(StatusCode::SERVICE_UNAVAILABLE, "the server is reading as many request bodies as it can hold; try again in a moment");
@@ -192,6 +204,29 @@ async fn admit(req: &mut Request, route: &str, gate: &Gate) -> Result<Option<Own
             Err(res)
         }
     }
+}
+
+fn is_form(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Every name and value of a form (`a=1&b=%C3%A9`), percent-decoded, must be UTF-8: the form
+/// parser would otherwise replace what is not, and `%ff%fe@y.com` would become an account name
+/// that `%80%81@y.com` also logs in as. `Err` names the first field that is not, as sent.
+fn form_is_utf8(body: &[u8]) -> Result<(), String> {
+    for pair in body.split(|&b| b == b'&') {
+        let name = pair.split(|&b| b == b'=').next().unwrap_or_default();
+        for part in pair.splitn(2, |&b| b == b'=') {
+            let decoded: Vec<u8> = percent_encoding::percent_decode(part).collect();
+            if std::str::from_utf8(&decoded).is_err() {
+                return Err(String::from_utf8_lossy(name).chars().take(64).collect());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Logs each request and turns every non-JSON error answer (poem's own parse errors, unknown
@@ -266,7 +301,16 @@ impl<F: FnMut()> Drop for Defer<F> {
 
 #[cfg(test)]
 mod tests {
-    use super::route_template;
+    use super::{form_is_utf8, route_template};
+
+    #[test]
+    fn a_form_field_that_is_not_utf8_is_named() {
+        assert_eq!(form_is_utf8(b"username=ann%40x.com&password=caf%C3%A9+au+lait"), Ok(()));
+        assert_eq!(form_is_utf8(b"username=%ff%fe%40y.com&password=p"), Err("username".into()));
+        assert_eq!(form_is_utf8(b"a=1&pass%80word=x"), Err("pass%80word".into()));
+        assert_eq!(form_is_utf8(b"x=\xff"), Err("x".into()));
+        assert_eq!(form_is_utf8(b""), Ok(()));
+    }
 
     #[test]
     fn paths_are_labelled_by_their_route_template() {

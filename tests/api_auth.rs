@@ -44,6 +44,30 @@ async fn unusable_emails_and_passwords_are_a_422_that_says_why() {
 }
 
 #[tokio::test]
+async fn form_fields_that_are_not_utf8_are_a_422_not_a_lossy_account_name() {
+    let app = spawn_auth_app().await;
+    let raw = |path: &'static str, body: &'static str| {
+        let req = app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body);
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    for path in ["/programmers/register", "/users/register"] {
+        let (status, body) = raw(path, "username=%ff%fe%40y.com&password=password1").await;
+        assert_eq!(status, 422, "{path}: {body}");
+        assert_eq!(body["detail"], "the form field \"username\" is not UTF-8 text");
+    }
+    let (status, body) = raw("/users/login", "username=%80%81%40y.com&password=password1").await;
+    assert_eq!(status, 422, "{body}");
+    // Nothing was registered under a replaced name.
+    assert_eq!(app.login_user("\u{fffd}\u{fffd}@y.com", "password1").await.status, 404);
+    // UTF-8 that is not ASCII is fine.
+    assert_eq!(app.register_user("zoë@example.com", "password1").await.status, 200);
+}
+
+#[tokio::test]
 async fn login_answers_404_for_an_unknown_email_and_401_for_a_wrong_password() {
     let app = spawn_auth_app().await;
     app.register_programmer("bob@example.com", "Password1").await;

@@ -8,65 +8,7 @@ mod helpers;
 use helpers::*;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_argorithm-server");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// The real binary, so that its memory is its own and can be measured.
-struct Server {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(extra: &[(&str, &str)]) -> Server {
-        let dir = tempfile::TempDir::new().unwrap();
-        let port = free_port();
-        let mut command = Command::new(BIN);
-        command
-            .env("STORAGE_FOLDER", dir.path())
-            .env("PYTHON_RUNTIME_CACHE", sandbox::testing::python_runtime_cache())
-            .env("EXAMPLES", "DISABLED")
-            .env("HOST", "127.0.0.1")
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (k, v) in extra {
-            command.env(k, v);
-        }
-        let child = command.spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Server { child, port, _dir: dir }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Peak resident memory so far, in bytes.
-    fn peak_rss(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A body of `total` bytes in 64 KiB chunks, with no length announced.
 fn endless_body(total: usize) -> reqwest::Body {
@@ -81,7 +23,7 @@ fn h2_client() -> reqwest::Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_http2_body_over_the_limit_gets_413_with_memory_bounded_by_the_limit() {
-    let server = Server::start(&[("MAX_UPLOAD_BYTES", "8388608")]);
+    let server = BinaryServer::start(&[("MAX_UPLOAD_BYTES", "8388608")]);
     let client = h2_client();
     // Warm the server up, so that what it allocates on its first requests is not counted.
     client.get(server.url("/argorithm")).send().await.unwrap();
@@ -111,7 +53,7 @@ async fn an_http2_body_over_the_limit_gets_413_with_memory_bounded_by_the_limit(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_token_a_large_body_is_refused_before_it_is_read() {
-    let server = Server::start(&[
+    let server = BinaryServer::start(&[
         ("AUTH", "ENABLED"),
         ("SECRET_KEY", SECRET_KEY),
         ("ADMIN_PASSWORD", ADMIN_PASSWORD),
@@ -183,7 +125,7 @@ fn connect(port: u16) -> TcpStream {
 
 #[test]
 fn idle_slow_and_kept_alive_connections_are_closed_at_their_deadlines() {
-    let server = Server::start(&[("HEAD_TIMEOUT_SECONDS", "1"), ("IDLE_TIMEOUT_SECONDS", "2"), ("BODY_TIMEOUT_SECONDS", "1")]);
+    let server = BinaryServer::start(&[("HEAD_TIMEOUT_SECONDS", "1"), ("IDLE_TIMEOUT_SECONDS", "2"), ("BODY_TIMEOUT_SECONDS", "1")]);
     // Opened, and nothing sent.
     let mut idle = connect(server.port);
     let (_, took) = read_until_closed(&mut idle, Duration::from_secs(5));
@@ -223,7 +165,7 @@ fn idle_slow_and_kept_alive_connections_are_closed_at_their_deadlines() {
 fn a_flood_of_idle_connections_up_to_the_cap_is_shed_and_delays_no_one_past_the_head_timeout() {
     // A head timeout long enough that the flood is still held when the next client comes,
     // however busy the machine running the tests is.
-    let server = Server::start(&[("MAX_CONNECTIONS", "40"), ("HEAD_TIMEOUT_SECONDS", "4")]);
+    let server = BinaryServer::start(&[("MAX_CONNECTIONS", "40"), ("HEAD_TIMEOUT_SECONDS", "4")]);
     let flood: Vec<TcpStream> = (0..40).map(|_| connect(server.port)).collect();
     std::thread::sleep(Duration::from_millis(200));
     // One more: answered at once, 503 with a JSON body, and closed.

@@ -3,6 +3,7 @@ use crate::host::{linker, HostState};
 use crate::kind::ProgramKind;
 use crate::limits::Limits;
 use crate::python::{PythonProgram, PythonRuntime, PythonSetup};
+use crate::stop::Cancel;
 use crate::trace::Trace;
 use crate::validate::{check_abi, check_magic};
 use crate::cache::{ProgramCache, Weighed};
@@ -194,10 +195,15 @@ impl Sandbox {
     /// Runs `entry` with `params` (a JSON object's text) in a fresh instance. Blocks the calling
     /// thread for up to the time limit: never call it on an async executor thread.
     pub fn run(&self, compiled: &Compiled, entry: &str, params: &[u8]) -> Result<Trace, RunError> {
+        self.run_until_cancelled(compiled, entry, params, &Cancel::default())
+    }
+
+    /// `run`, stopped within one epoch tick once `cancel` is set (`RunError::Cancelled`).
+    pub fn run_until_cancelled(&self, compiled: &Compiled, entry: &str, params: &[u8], cancel: &Cancel) -> Result<Trace, RunError> {
         match &compiled.program {
-            Program::Wasm(pre) => crate::run::run(self, pre, entry, params),
+            Program::Wasm(pre) => crate::run::run(self, pre, entry, params, cancel),
             Program::Python(program) => match &self.python {
-                Ok(python) => python.run(program, entry, params, &self.limits),
+                Ok(python) => python.run(program, entry, params, &self.limits, cancel),
                 Err(why) => Err(RunError::InvalidModule(format!("the Python runtime is unavailable: {why}"))),
             },
         }

@@ -43,6 +43,9 @@ pub enum RunError {
     InvalidModule(String),
     #[error("the sandbox is at capacity")]
     Busy,
+    /// Nobody waits for the run any more (its client went away), so it was stopped.
+    #[error("the run was stopped: nobody waits for it")]
+    Cancelled,
 }
 
 fn stderr_suffix(stderr: &str) -> String {
@@ -65,6 +68,7 @@ impl RunError {
             RunError::Rejected(_) => "rejected_input",
             RunError::InvalidModule(_) => "invalid_module",
             RunError::Busy => "busy",
+            RunError::Cancelled => "cancelled",
         }
     }
 }

@@ -15,6 +15,8 @@ pub(crate) struct HostState {
     pub error: Option<RunError>,
     pub memory: Option<Memory>,
     pub limiter: MemoryLimiter,
+    /// Set when the run was stopped because nobody waits for it (`stop::Cancel`).
+    pub cancelled: bool,
     max_states: usize,
     max_output_bytes: usize,
     max_stdio_bytes: usize,
@@ -38,6 +40,7 @@ impl HostState {
             error: None,
             memory: None,
             limiter: MemoryLimiter { max_bytes: memory_bytes, hit: false },
+            cancelled: false,
             max_states: limits.max_states,
             max_output_bytes: limits.max_output_bytes,
             max_stdio_bytes: limits.max_stdio_bytes,

@@ -5,7 +5,8 @@
 //! Like the rest of `shape`, it answers only "certainly well-formed"; `\u` escapes, nesting past
 //! `MAX_DEPTH` and every error are left to serde_json.
 
-/// Deeper than this, serde_json decides (its own recursion limit is 128).
+/// Deeper than this, the general check decides (`trace::check_with_serde`, which refuses
+/// states deeper than `trace::MAX_STATE_DEPTH`).
 pub(crate) const MAX_DEPTH: u32 = 100;
 
 // Byte classes.
@@ -464,6 +465,34 @@ pub(crate) fn array_items(b: &[u8]) -> Option<Vec<&[u8]>> {
     }
     items.push(&b[start..end]);
     Some(items)
+}
+
+/// Whether the JSON text `b` nests arrays and objects more than `limit` levels deep (strings
+/// are skipped; the text need not be valid).
+pub(crate) fn deeper_than(b: &[u8], limit: usize) -> bool {
+    let (mut depth, mut i) = (0usize, 0);
+    let mut non_ascii = false;
+    while i < b.len() {
+        match b[i] {
+            b'"' => match string_end(b, i + 1, &mut non_ascii).or_else(|| escaped_string_end(b, i + 1)) {
+                Some(end) => i = end,
+                None => return false,
+            },
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// The index just past the closing quote of the string whose contents start at `i`, whatever

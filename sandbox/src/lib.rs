@@ -21,6 +21,7 @@ pub mod testing;
 mod run;
 mod json_value;
 mod shape;
+mod stop;
 mod trace;
 mod validate;
 
@@ -29,4 +30,5 @@ pub use kind::ProgramKind;
 pub use python::PythonSetup;
 pub use error::{ModuleError, RunError};
 pub use limits::Limits;
-pub use trace::{is_trace_json, Trace};
+pub use stop::Cancel;
+pub use trace::{is_trace_json, Trace, MAX_STATE_DEPTH};

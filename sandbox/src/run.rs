@@ -1,5 +1,6 @@
-use crate::engine::{Sandbox, EPOCH_TICK};
+use crate::engine::Sandbox;
 use crate::error::RunError;
+use crate::stop::{arm, Cancel};
 use crate::host::HostState;
 use crate::trace::Trace;
 use wasmtime::{InstancePre, PoolConcurrencyLimitError, Store, Trap};
@@ -10,13 +11,12 @@ pub(crate) fn run(
     pre: &InstancePre<HostState>,
     entry: &str,
     params: &[u8],
+    cancel: &Cancel,
 ) -> Result<Trace, RunError> {
     let limits = &sandbox.limits;
     let mut store = Store::new(&sandbox.engine, HostState::new(limits));
     store.limiter(|s| &mut s.limiter);
-    let ticks = limits.timeout.as_millis().div_ceil(EPOCH_TICK.as_millis()) as u64;
-    // One tick more, because the current tick may be about to end.
-    store.set_epoch_deadline(ticks + 1);
+    arm(&mut store, limits.timeout, cancel);
 
     let outcome = call(&mut store, pre, entry, params);
     let state = store.data_mut();
@@ -60,6 +60,7 @@ fn call(
 
 fn classify(e: wasmtime::Error, state: &HostState, limits: &crate::Limits) -> Result<Trace, RunError> {
     let error = match e.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) if state.cancelled => RunError::Cancelled,
         Some(Trap::Interrupt) => {
             RunError::TimeLimitExceeded { limit_ms: limits.timeout.as_millis() }
         }

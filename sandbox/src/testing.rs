@@ -211,3 +211,9 @@ pub fn measure(label: &str, iterations: usize, mut f: impl FnMut()) -> Option<st
     println!("{label:<52} p50 {:>9.1} µs   p99 {:>9.1} µs", p50.as_secs_f64() * 1e6, p99.as_secs_f64() * 1e6);
     Some(p50)
 }
+
+/// A state whose state_def nests `depth - 1` objects, so that the state is `depth` levels deep.
+pub fn state_of_depth(depth: usize) -> String {
+    let inner = depth - 1;
+    format!(r#"{{"state_type":"deep","state_def":{}null{},"comments":""}}"#, r#"{"a":"#.repeat(inner), "}".repeat(inner))
+}

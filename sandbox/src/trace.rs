@@ -179,8 +179,17 @@ fn checked_text(bytes: &[u8], plain: Option<bool>) -> Result<&str, String> {
     Ok(text)
 }
 
+/// How deeply a state may nest (the state object itself is level 1). serde_json skips a
+/// borrowed `state_def` without counting its depth, and a client parsing the trace with a
+/// recursive parser (Python's `json`, the player's JSON view) would overflow its stack on the
+/// millions of levels a program can emit.
+pub const MAX_STATE_DEPTH: usize = 128;
+
 /// The general check, which also words the error.
 pub(crate) fn check_with_serde(text: &str) -> Result<(), String> {
+    if crate::json_value::deeper_than(text.as_bytes(), MAX_STATE_DEPTH) {
+        return Err(format!("the state nests deeper than {MAX_STATE_DEPTH} levels"));
+    }
     let shape: StateShape = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let def = shape.state_def.get();
     if !(def.starts_with('{') || def == "null") {
@@ -192,6 +201,7 @@ pub(crate) fn check_with_serde(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::{is_trace_json, validate_state, StateChecker, Trace};
+    use crate::testing::state_of_depth;
     use crate::shape::one_byte_mutations;
 
     /// Checking a state after another (resuming where their state_defs stop agreeing) judges
@@ -248,6 +258,22 @@ mod tests {
             String::new(),
         ] {
             assert!(!is_trace_json(&bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_state_may_nest_128_levels_and_no_more() {
+        for (depth, ok) in [(100, true), (101, true), (128, true), (129, false), (3_000_000, false)] {
+            let state = state_of_depth(depth);
+            assert_eq!(validate_state(state.as_bytes()).is_ok(), ok, "depth {depth}");
+            let mut checker = StateChecker::default();
+            let mut trace = Trace::default();
+            let verdict = checker.push(&mut trace, state.as_bytes());
+            assert_eq!(verdict.is_ok(), ok, "depth {depth}: {verdict:?}");
+            if !ok {
+                assert!(verdict.unwrap_err().contains("deeper than 128 levels"));
+            }
+            assert_eq!(is_trace_json(&format!("[{state}]")), ok, "a stored trace, depth {depth}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! One test per limit: each hostile module gets its documented error within its limit, and a
 //! normal run on the same sandbox succeeds right after.
-use sandbox::testing::abi_module_wat;
-use sandbox::{Limits, ModuleError, RunError, Sandbox};
+use sandbox::testing::{abi_module_wat, state_of_depth};
+use sandbox::{Cancel, Limits, ModuleError, RunError, Sandbox};
 use std::time::{Duration, Instant};
 
 const COMMENT: &str = r#"{"state_type":"comment","state_def":null,"comments":"hi"}"#;
@@ -51,6 +51,42 @@ fn an_endless_loop_is_stopped_by_the_time_limit() {
     assert_eq!(err, RunError::TimeLimitExceeded { limit_ms: 300 });
     assert!(took >= Duration::from_millis(290), "stopped too early: {took:?}");
     assert!(took < Duration::from_millis(300 + 200), "stopped too late: {took:?}");
+    assert_healthy(&sandbox);
+}
+
+#[test]
+fn a_run_nobody_waits_for_stops_at_the_next_tick() {
+    let sandbox = Sandbox::new(Limits { timeout: Duration::from_secs(10), ..limits() }).unwrap();
+    let compiled = sandbox.compile(&module("", "(loop $l (br $l)) (i32.const 0)"), "run").unwrap();
+    let cancel = Cancel::default();
+    let canceller = cancel.clone();
+    let start = Instant::now();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        canceller.cancel();
+    });
+    let err = sandbox.run_until_cancelled(&compiled, "run", b"{}", &cancel).unwrap_err();
+    assert_eq!(err, RunError::Cancelled);
+    assert!(start.elapsed() < Duration::from_millis(300), "stopped at {:?}, not at the next tick", start.elapsed());
+    assert_healthy(&sandbox);
+}
+
+#[test]
+fn a_state_may_nest_128_levels_and_no_more() {
+    let sandbox = Sandbox::new(limits()).unwrap();
+    for (depth, ok) in [(128, true), (129, false)] {
+        let state = state_of_depth(depth);
+        let wasm = wat::parse_str(abi_module_wat("", &state, &format!("(call $emit (i32.const 0) (i32.const {})) (i32.const 0)", state.len()))).unwrap();
+        let compiled = sandbox.compile(&wasm, "run").unwrap();
+        match sandbox.run(&compiled, "run", b"{}") {
+            Ok(trace) => assert!(ok, "depth {depth} was accepted: {} states", trace.len()),
+            Err(RunError::InvalidState { reason, .. }) => {
+                assert!(!ok, "depth {depth} was refused: {reason}");
+                assert!(reason.contains("deeper than 128 levels"), "{reason}");
+            }
+            Err(e) => panic!("depth {depth}: {e}"),
+        }
+    }
     assert_healthy(&sandbox);
 }
 

@@ -2,7 +2,7 @@
 //! documented error and leaving the sandbox able to run a normal program right after; and the
 //! isolation and determinism every run is promised.
 use sandbox::testing::{python_setup, require_python};
-use sandbox::{Limits, ModuleError, RunError, Sandbox};
+use sandbox::{Cancel, Limits, ModuleError, RunError, Sandbox};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -69,6 +69,47 @@ fn an_endless_loop_is_stopped_at_the_time_limit() {
     let err = run(sandbox, &program("    while True:\n        pass"), "{}").unwrap_err();
     assert_eq!(err.kind(), "time_limit_exceeded", "{err}");
     assert!(started.elapsed() < Duration::from_secs(3), "stopped near the limit: {:?}", started.elapsed());
+    assert_healthy(sandbox);
+}
+
+#[test]
+fn a_run_nobody_waits_for_stops_at_the_next_tick() {
+    let sandbox = Sandbox::with_python(Limits { timeout: Duration::from_secs(10), ..limits() }, &python_setup()).unwrap();
+    let compiled = check(&sandbox, &program("    while True:\n        pass")).unwrap();
+    let cancel = Cancel::default();
+    let canceller = cancel.clone();
+    let start = Instant::now();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        canceller.cancel();
+    });
+    let err = sandbox.run_until_cancelled(&compiled, "run", b"{}", &cancel).unwrap_err();
+    assert_eq!(err, RunError::Cancelled);
+    assert!(start.elapsed() < Duration::from_millis(400), "stopped at {:?}, not at the next tick", start.elapsed());
+    assert_healthy(&sandbox);
+}
+
+#[test]
+fn a_state_may_nest_128_levels_and_no_more_however_it_is_emitted() {
+    let sandbox = shared();
+    // Through the toolkit: the state_def nests depth - 1 dicts.
+    let nested = |depth: usize| program(&format!(
+        "    d = None\n    for _ in range({}):\n        d = {{'a': d}}\n    algo.states.append(ARgorithmToolkit.State(state_type='deep', state_def=d, comments=''))",
+        depth - 1
+    ));
+    // (serde_json's Value stops at 128 levels, so the trace is looked at as text.)
+    let compiled = check(sandbox, &nested(128)).unwrap();
+    let trace = sandbox.run(&compiled, "run", b"{}").expect("128 levels are accepted");
+    assert_eq!(trace.len(), 1);
+    assert_eq!(trace.states()[0].matches("{\"a\":").count(), 127);
+    let err = run(sandbox, &nested(129), "{}").unwrap_err();
+    assert_eq!(err.kind(), "invalid_state", "{err}");
+    assert!(err.to_string().contains("deeper than 128 levels"), "{err}");
+    // Straight through the runtime's import, 100,000 levels deep (within the byte limit), past
+    // any encoder.
+    let raw = program("    import wit_world\n    wit_world.emit('[{\"state_type\":\"x\",\"state_def\":' + '[' * 100000 + ']' * 100000 + ',\"comments\":\"\"}]')");
+    let err = run(sandbox, &raw, "{}").unwrap_err();
+    assert_eq!(err.kind(), "invalid_state", "{err}");
     assert_healthy(sandbox);
 }
 

@@ -1,4 +1,6 @@
-use super::{ApiTags, AppState};
+use super::{client_of, ApiTags, AppState};
+use crate::client::ClientId;
+use poem::Request;
 use crate::argorithm_config::{oversized_field, parse_config, ArgorithmConfig};
 use crate::auth::{may_change, require, Auth};
 use crate::error::{ApiError, Detail};
@@ -110,11 +112,11 @@ async fn read_upload(state: &AppState, form: UploadForm) -> Result<Checked, ApiE
 
 /// Compiles a checked upload (which validates a module against the ABI, or checks a Python
 /// program in the sandbox) into the record to store.
-async fn compile(state: &AppState, upload: Checked, maintainer: String) -> Result<NewArgorithm, ApiError> {
+async fn compile(state: &AppState, client: ClientId, upload: Checked, maintainer: String) -> Result<NewArgorithm, ApiError> {
     let Checked { config, program } = upload;
     let program = Arc::new(program);
     // Compiling hashes the program (off the async threads); the record keeps that hash.
-    let module_hash = state.runner.compile(config.file.clone(), program.clone(), config.function.clone()).await?.hash_hex();
+    let module_hash = state.runner.compile(client, config.file.clone(), program.clone(), config.function.clone()).await?.hash_hex();
     Ok(NewArgorithm {
         argorithm_id: config.argorithm_id,
         maintainer,
@@ -176,14 +178,15 @@ impl ArgorithmsApi {
     /// Publishes a new ARgorithm: the module and its config in one multipart request. The
     /// caller's programmer account becomes its maintainer.
     #[oai(path = "/argorithms/insert", method = "post", operation_id = "insert_argorithm")]
-    async fn insert(&self, state: Data<&Arc<AppState>>, auth: Auth, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+    async fn insert(&self, state: Data<&Arc<AppState>>, auth: Auth, http: &Request, form: UploadForm) -> Result<Json<Detail>, ApiError> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
+        let client = client_of(&state, &who, http);
         let upload = read_upload(&state, form).await?;
         let taken = state.storage.get_argorithm(&upload.config.argorithm_id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         if taken.is_some() {
             return Err(ApiError::conflict("argorithm already exists"));
         }
-        let new = compile(&state, upload, who.email).await?;
+        let new = compile(&state, client, upload, who.email).await?;
         let id = new.argorithm_id.clone();
         // Two inserts of one ID may both get here; storage lets one win and the other gets 409.
         state.storage.insert_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
@@ -194,12 +197,13 @@ impl ArgorithmsApi {
 
     /// Replaces an ARgorithm's module and config; its maintainer or an admin only.
     #[oai(path = "/argorithms/update", method = "post", operation_id = "update_argorithm")]
-    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, http: &Request, form: UploadForm) -> Result<Json<Detail>, ApiError> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
+        let client = client_of(&state, &who, http);
         let upload = read_upload(&state, form).await?;
         let current = existing(&state, &upload.config.argorithm_id).await?;
         may_change(&who, &current.maintainer)?;
-        let new = compile(&state, upload, current.maintainer).await?;
+        let new = compile(&state, client, upload, current.maintainer).await?;
         let id = new.argorithm_id.clone();
         state.storage.update_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         state.list.invalidate();

@@ -5,7 +5,10 @@ mod run;
 mod schema;
 mod service;
 
+use crate::auth::Identity;
 use crate::cache::RunCache;
+use crate::client::{client_address, ClientId};
+use crate::example_traces::ExampleTraces;
 use crate::list_cache::ListCache;
 use crate::metrics::Metrics;
 use crate::runner::Runner;
@@ -24,6 +27,18 @@ pub struct AppState {
     pub cache: Option<RunCache>,
     /// The list's body, built once per change.
     pub list: ListCache,
+    /// Each program version's example outcome, computed once.
+    pub examples: ExampleTraces,
+}
+
+/// Who a request counts against in the sandbox: the account with accounts on, else the
+/// address it comes from (through a trusted proxy's `X-Forwarded-For`).
+pub(crate) fn client_of(state: &AppState, who: &Identity, req: &poem::Request) -> ClientId {
+    if state.settings.auth_enabled {
+        return ClientId::Account(who.email.clone());
+    }
+    let peer = req.remote_addr().as_socket_addr().map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    ClientId::Address(client_address(peer, req.headers(), &state.settings.trusted_proxies))
 }
 
 #[derive(Tags)]

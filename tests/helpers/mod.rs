@@ -6,6 +6,9 @@ use argorithm_server::startup::Application;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -303,3 +306,68 @@ impl TestApp {
         self.post_json("/argorithms/run", json!({ "argorithmID": id, "parameters": parameters })).await
     }
 }
+
+/// The real binary, so that its memory is its own and can be measured.
+pub struct BinaryServer {
+    pub child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl BinaryServer {
+    pub fn start(extra: &[(&str, &str)]) -> BinaryServer {
+        let dir = tempfile::TempDir::new().unwrap();
+        let port = free_port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_argorithm-server"));
+        command
+            .env("STORAGE_FOLDER", dir.path())
+            .env("PYTHON_RUNTIME_CACHE", sandbox::testing::python_runtime_cache())
+            .env("EXAMPLES", "DISABLED")
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in extra {
+            command.env(k, v);
+        }
+        let child = command.spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        BinaryServer { child, port, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Peak resident memory so far, in bytes.
+    pub fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+    }
+}
+
+impl Drop for BinaryServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl BinaryServer {
+    /// Resident memory now, in bytes.
+    pub fn rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+

@@ -16,6 +16,7 @@ use crate::engine::spawn_ticker;
 use crate::error::{ModuleError, RunError};
 use crate::host::HostState;
 use crate::limits::Limits;
+use crate::stop::Cancel;
 use crate::trace::Trace;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -164,7 +165,7 @@ impl PythonRuntime {
     pub(crate) fn check(&self, source: &[u8], file_name: &str, limits: &Limits) -> Result<PythonProgram, ModuleError> {
         let source = std::str::from_utf8(source)
             .map_err(|e| ModuleError::InvalidProgram(format!("{file_name} is not UTF-8 text: {e}")))?;
-        let outcome = self.spares.take();
+        let outcome = self.spares.take(&Cancel::default());
         let (mut store, outcome) = match outcome {
             Ok(Fresh { mut store, runner }) => {
                 let outcome = runner.call_check(&mut store, source, file_name);
@@ -200,10 +201,10 @@ impl PythonRuntime {
     }
 
     /// Runs `entry(**params)` of a checked program in a fresh instance.
-    pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits) -> Result<Trace, RunError> {
+    pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits, cancel: &Cancel) -> Result<Trace, RunError> {
         let params = std::str::from_utf8(params).map_err(|e| RunError::Rejected(format!("the parameters are not UTF-8: {e}")))?;
         let max_states = u32::try_from(limits.max_states).unwrap_or(u32::MAX);
-        let Fresh { mut store, runner } = self.spares.take().map_err(|e| match out_of_slots(&e) {
+        let Fresh { mut store, runner } = self.spares.take(cancel).map_err(|e| match out_of_slots(&e) {
             true => RunError::Busy,
             false => RunError::RuntimeError { message: format!("the Python runtime cannot start: {e:#}"), stderr: String::new() },
         })?;
@@ -239,6 +240,7 @@ fn out_of_slots(e: &wasmtime::Error) -> bool {
 
 fn trap_error(e: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
     match e.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) if state.cancelled => RunError::Cancelled,
         Some(Trap::Interrupt) => RunError::TimeLimitExceeded { limit_ms: limits.timeout.as_millis() },
         Some(Trap::StackOverflow) => RunError::StackOverflow,
         _ if state.limiter.hit => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },

@@ -7,6 +7,7 @@ use super::state::PyState;
 use super::{Runner, RunnerPre};
 use crate::engine::EPOCH_TICK;
 use crate::limits::Limits;
+use crate::stop::{arm, Cancel};
 use parking_lot::{Condvar, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -70,15 +71,15 @@ impl Spares {
         Ok(Spares { shared })
     }
 
-    /// A fresh instance whose time limit starts now.
-    pub fn take(&self) -> wasmtime::Result<Fresh> {
+    /// A fresh instance whose time limit starts now, stopped early if `cancel` is set.
+    pub fn take(&self, cancel: &Cancel) -> wasmtime::Result<Fresh> {
         let spare = self.shared.ready.lock().pop();
         self.shared.wake.notify_one();
         let mut fresh = match spare {
             Some(fresh) => fresh,
             None => self.shared.maker.make()?,
         };
-        fresh.store.set_epoch_deadline(ticks(self.shared.maker.limits.timeout));
+        arm(&mut fresh.store, self.shared.maker.limits.timeout, cancel);
         Ok(fresh)
     }
 }

@@ -33,6 +33,12 @@ impl PyState {
 /// What `os.urandom`, and so an unseeded `random.seed()`, draws from in every run.
 const RANDOM_SEED: u64 = 0;
 
+impl crate::stop::HasHost for PyState {
+    fn host(&mut self) -> &mut HostState {
+        &mut self.host
+    }
+}
+
 impl WasiView for PyState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
