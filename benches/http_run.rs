@@ -11,7 +11,8 @@
 //!
 //! `BENCH_CASE=<part of a label>` loads only the matching endpoints, for a profiler.
 //!
-//! The server's `SANDBOX_*` variables, when set, apply to the servers under test.
+//! The server's `SANDBOX_*` variables, when set, apply to the servers under test. Its clients
+//! share one address, so `SANDBOX_CLIENT_SHARE` is 100 unless set.
 use argorithm_server::settings::Settings;
 use argorithm_server::startup::Application;
 use sandbox::testing::{example_config, guest_wasm};
@@ -80,6 +81,8 @@ fn settings(folder: &std::path::Path, extra: &[(&str, String)]) -> Settings {
         ("HOST", "127.0.0.1".to_owned()),
         ("PORT", "0".to_owned()),
         ("STORAGE_FOLDER", folder.display().to_string()),
+        // The 16 clients share one address and stand for many users: no per-client share.
+        ("SANDBOX_CLIENT_SHARE", "100".to_owned()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

@@ -21,7 +21,8 @@ pub enum Refusal {
 pub struct FairSlots<K: Eq + Hash + Clone> {
     inner: Arc<Mutex<Inner<K>>>,
     per_client: usize,
-    /// Requests one client may have waiting at once; more are refused at once.
+    /// Requests one client may have waiting at once (each is a parked request on a connection,
+    /// which `MAX_CONNECTIONS` bounds); more are refused at once.
     max_waiting: usize,
     wait: Duration,
 }
@@ -48,7 +49,7 @@ impl<K: Eq + Hash + Clone> FairSlots<K> {
     pub fn new(slots: usize, per_client: usize, wait: Duration) -> Self {
         let slots = slots.max(1);
         let inner = Inner { free: slots, held: HashMap::new(), waiting: HashMap::new(), turn: VecDeque::new(), next_ticket: 0 };
-        FairSlots { inner: Arc::new(Mutex::new(inner)), per_client: per_client.clamp(1, slots), max_waiting: slots * 4, wait }
+        FairSlots { inner: Arc::new(Mutex::new(inner)), per_client: per_client.clamp(1, slots), max_waiting: (slots * 16).max(64), wait }
     }
 
     /// A slot for `client`, now or after the clients ahead of it, within the wait.
@@ -239,7 +240,7 @@ mod tests {
     async fn a_flooding_client_is_refused_at_once_past_its_queue() {
         let fair = Arc::new(slots(1, 1));
         let _held = fair.acquire("a").await.unwrap();
-        let waiting: Vec<_> = (0..4).map(|_| { let f = fair.clone(); tokio::spawn(async move { f.acquire("a").await.map(|_| ()) }) }).collect();
+        let waiting: Vec<_> = (0..64).map(|_| { let f = fair.clone(); tokio::spawn(async move { f.acquire("a").await.map(|_| ()) }) }).collect();
         tokio::time::sleep(Duration::from_millis(20)).await;
         let started = std::time::Instant::now();
         assert_eq!(fair.acquire("a").await.err(), Some(Refusal::Busy), "every slot is taken: 503, not 429");
@@ -249,7 +250,7 @@ mod tests {
         }
         let fair = Arc::new(slots(2, 1));
         let _held = fair.acquire("a").await.unwrap();
-        let waiting: Vec<_> = (0..8).map(|_| { let f = fair.clone(); tokio::spawn(async move { f.acquire("a").await.map(|_| ()) }) }).collect();
+        let waiting: Vec<_> = (0..64).map(|_| { let f = fair.clone(); tokio::spawn(async move { f.acquire("a").await.map(|_| ()) }) }).collect();
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(fair.acquire("a").await.err(), Some(Refusal::OverShare), "a slot is free, a holds its share: 429");
         for w in waiting {

@@ -11,6 +11,9 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+/// Answers in parts bigger than this are sent in their parts, without copying them together.
+const SHARE_ABOVE: u64 = 64 << 10;
+
 pub struct RawJson<T>(Vec<Bytes>, PhantomData<fn() -> T>);
 
 impl<T> RawJson<T> {
@@ -52,13 +55,16 @@ impl<T: Type> Payload for RawJson<T> {
 impl<T: Send> IntoResponse for RawJson<T> {
     fn into_response(self) -> Response {
         let mut parts: VecDeque<Bytes> = self.0.into_iter().filter(|p| !p.is_empty()).collect();
+        let size: u64 = parts.iter().map(|p| p.len() as u64).sum();
         let body = match parts.len() {
             0 => poem::Body::empty(),
             1 => poem::Body::from_bytes(parts.pop_front().unwrap_or_default()),
-            _ => {
-                let size = parts.iter().map(|p| p.len() as u64).sum();
-                poem::Body::from(http_body_util::BodyExt::boxed(Parts { parts, size }))
-            }
+            // A small answer costs less copied once than written in parts.
+            _ if size <= SHARE_ABOVE => poem::Body::from(parts.into_iter().fold(Vec::with_capacity(size as usize), |mut all, p| {
+                all.extend_from_slice(&p);
+                all
+            })),
+            _ => poem::Body::from(http_body_util::BodyExt::boxed(Parts { parts, size })),
         };
         Response::builder().content_type("application/json; charset=utf-8").body(body)
     }
