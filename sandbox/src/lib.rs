@@ -10,25 +10,25 @@
 //! See `ABI.md` beside this crate for the guest side of the contract.
 
 mod cache;
-mod engine;
+mod epoch;
 mod error;
 mod host;
+mod json_value;
 mod kind;
 mod limits;
 mod python;
+mod sandbox;
+mod shape;
 #[doc(hidden)]
 pub mod testing;
-mod run;
-mod json_value;
-mod shape;
-mod stop;
 mod trace;
-mod validate;
+mod traps;
+mod wasm;
 
-pub use engine::{Compiled, Sandbox};
-pub use kind::ProgramKind;
-pub use python::PythonSetup;
+pub use epoch::Cancel;
 pub use error::{ModuleError, RunError};
+pub use kind::ProgramKind;
 pub use limits::Limits;
-pub use stop::Cancel;
+pub use python::PythonSetup;
+pub use sandbox::{Compiled, Sandbox};
 pub use trace::{is_trace_json, Trace, MAX_STATE_DEPTH};

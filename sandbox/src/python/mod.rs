@@ -12,20 +12,18 @@ mod snapshot;
 mod spares;
 mod state;
 
-use crate::engine::spawn_ticker;
+use crate::epoch::{base_config, Cancel, Ticker};
 use crate::error::{ModuleError, RunError};
 use crate::host::HostState;
 use crate::limits::Limits;
-use crate::stop::Cancel;
 use crate::trace::Trace;
+use crate::traps::limit_behind;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use spares::{Fresh, Spares};
 use state::PyState;
 use wasmtime::component::{HasSelf, Linker};
 use memory::SnapshotMemories;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, Trap};
+use wasmtime::{Engine, InstanceAllocationStrategy};
 
 /// The generated host side of `python/wit/runner.wit` (`run` takes the store and six values).
 #[allow(clippy::too_many_arguments)]
@@ -102,13 +100,7 @@ pub(crate) struct PythonRuntime {
     spares: Spares,
     /// Whether this start had to compile the runtime.
     pub compiled_now: bool,
-    ticker_stop: Arc<AtomicBool>,
-}
-
-impl Drop for PythonRuntime {
-    fn drop(&mut self) {
-        self.ticker_stop.store(true, Ordering::Relaxed);
-    }
+    _ticker: Ticker,
 }
 
 /// Instances kept ready: one for each run that may start at once.
@@ -122,10 +114,8 @@ fn max_instances(limits: &Limits) -> usize {
 }
 
 fn engine(limits: &Limits, memories: &SnapshotMemories) -> Result<Engine, String> {
-    let mut config = Config::new();
+    let mut config = base_config(limits);
     config
-        .epoch_interruption(true)
-        .max_wasm_stack(limits.max_wasm_stack)
         // The interpreter's memory comes from `memories`, image included: wasmtime neither
         // maps nor copies it (it only could with its own memories).
         .memory_init_cow(false)
@@ -155,10 +145,9 @@ impl PythonRuntime {
         Runner::add_to_linker::<PyState, HasSelf<PyState>>(&mut linker, |s| s).map_err(|e| format!("{e:#}"))?;
         let pre = linker.instantiate_pre(&loaded.component).map_err(|e| format!("the Python runtime does not link: {e:#}"))?;
         let pre = RunnerPre::new(pre).map_err(|e| format!("the Python runtime is not a runner: {e:#}"))?;
-        let ticker_stop = Arc::new(AtomicBool::new(false));
-        spawn_ticker(engine.clone(), ticker_stop.clone()).map_err(|e| e.to_string())?;
+        let ticker = Ticker::start(&engine).map_err(|e| e.to_string())?;
         let spares = Spares::new(engine, pre, limits.clone(), spares_wanted(limits)).map_err(|e| e.to_string())?;
-        Ok(PythonRuntime { spares, compiled_now: loaded.compiled, ticker_stop })
+        Ok(PythonRuntime { spares, compiled_now: loaded.compiled, _ticker: ticker })
     }
 
     /// Compiles `source` and runs its top level in a fresh instance.
@@ -239,12 +228,9 @@ fn out_of_slots(e: &wasmtime::Error) -> bool {
 }
 
 fn trap_error(e: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
-    match e.downcast_ref::<Trap>() {
-        Some(Trap::Interrupt) if state.cancelled => RunError::Cancelled,
-        Some(Trap::Interrupt) => RunError::TimeLimitExceeded { limit_ms: limits.timeout.as_millis() },
-        Some(Trap::StackOverflow) => RunError::StackOverflow,
-        _ if state.limiter.hit => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
-        _ if out_of_slots(&e) => RunError::Busy,
-        _ => RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new() },
+    if out_of_slots(&e) {
+        return RunError::Busy;
     }
+    limit_behind(&e, state, limits, limits.python_memory_bytes)
+        .unwrap_or_else(|| RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new() })
 }

@@ -5,9 +5,8 @@
 //! but its instantiation, exactly as an instance made at the start of the run would have.
 use super::state::PyState;
 use super::{Runner, RunnerPre};
-use crate::engine::EPOCH_TICK;
+use crate::epoch::{arm, ticks, Cancel};
 use crate::limits::Limits;
-use crate::stop::{arm, Cancel};
 use parking_lot::{Condvar, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -37,10 +36,6 @@ impl Maker {
     }
 }
 
-fn ticks(time: Duration) -> u64 {
-    // One tick more, because the current tick may be about to end.
-    time.as_millis().div_ceil(EPOCH_TICK.as_millis()) as u64 + 1
-}
 
 struct Shared {
     maker: Maker,

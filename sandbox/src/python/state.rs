@@ -33,7 +33,7 @@ impl PyState {
 /// What `os.urandom`, and so an unseeded `random.seed()`, draws from in every run.
 const RANDOM_SEED: u64 = 0;
 
-impl crate::stop::HasHost for PyState {
+impl crate::epoch::HasHost for PyState {
     fn host(&mut self) -> &mut HostState {
         &mut self.host
     }

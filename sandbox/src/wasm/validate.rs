@@ -1,6 +1,6 @@
 //! Upload-time checks of a module against ABI version 1, so a broken module is refused with a
 //! precise reason instead of failing on a learner's phone.
-use crate::host::{HOST_MODULE, WASI_MODULE};
+use super::linker::{HOST_MODULE, WASI_MODULE};
 use wasmtime::{ExternType, FuncType, Module, ValType};
 
 const WASM_MAGIC: &[u8] = b"\0asm";
