@@ -203,12 +203,17 @@ fn check_fit(specs: &Specs, values: &Value) -> Result<(), String> {
     if let Some(extra) = values.keys().find(|k| !specs.iter().any(|(n, _)| n == *k)) {
         return err(format!("`{extra}` is not a declared parameter"));
     }
-    let resolve = |size: &Size| -> Option<u64> {
+    // A size naming a parameter takes that parameter's value, negative ones included: the
+    // toolkit's form then accepts no string or array (no length is negative) and only a matrix
+    // of no rows (it asks for `range(n)` rows). A named value that is not an integer fails on
+    // its own.
+    let resolve = |size: &Size| -> Option<i64> {
         match size {
-            Size::Fixed(n) => Some(*n),
-            Size::Ref(name) => values.get(name).and_then(Value::as_u64),
+            Size::Fixed(n) => i64::try_from(*n).ok(),
+            Size::Ref(name) => values.get(name).and_then(Value::as_i64),
         }
     };
+    let len = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     for (name, kind) in specs {
         let v = values.get(name).ok_or_else(|| format!("`{name}` is missing"))?;
         match kind {
@@ -225,7 +230,7 @@ fn check_fit(specs: &Specs, values: &Value) -> Result<(), String> {
             Kind::Str { size } => {
                 let s = v.as_str().ok_or_else(|| format!("`{name}` must be a string"))?;
                 if let Some(want) = size.as_ref().and_then(resolve) {
-                    if s.chars().count() as u64 != want {
+                    if len(s.chars().count()) != want {
                         return err(format!("`{name}` must be {want} characters long"));
                     }
                 }
@@ -234,22 +239,22 @@ fn check_fit(specs: &Specs, values: &Value) -> Result<(), String> {
                 let items = v.as_array().ok_or_else(|| format!("`{name}` must be an array"))?;
                 check_items(name, items, *item)?;
                 if let Some(want) = size.as_ref().and_then(resolve) {
-                    if items.len() as u64 != want {
+                    if len(items.len()) != want {
                         return err(format!("`{name}` must have {want} elements"));
                     }
                 }
             }
             Kind::Matrix { item, row, col } => {
                 let rows = v.as_array().ok_or_else(|| format!("`{name}` must be an array of rows"))?;
-                if let Some(want) = resolve(row) {
-                    if rows.len() as u64 != want {
+                if let Some(want) = resolve(row).map(|n| n.max(0)) {
+                    if len(rows.len()) != want {
                         return err(format!("`{name}` must have {want} rows"));
                     }
                 }
                 let cols = resolve(col);
                 for (i, r) in rows.iter().enumerate() {
                     let r = r.as_array().ok_or_else(|| format!("row {i} of `{name}` must be an array"))?;
-                    if cols.is_some_and(|c| r.len() as u64 != c) {
+                    if cols.is_some_and(|c| len(r.len()) != c) {
                         return err(format!("row {i} of `{name}` must have {} elements", cols.unwrap_or(0)));
                     }
                     check_items(name, r, *item)?;
@@ -261,12 +266,12 @@ fn check_fit(specs: &Specs, values: &Value) -> Result<(), String> {
 }
 
 fn check_bounds(name: &str, x: f64, start: Option<f64>, end: Option<f64>) -> Result<(), String> {
-    // Exclusive, as the legacy toolkit's input form treats them.
-    if start.is_some_and(|s| x <= s) {
-        return err(format!("`{name}` must be greater than {}", start.unwrap_or(0.0)));
+    // Inclusive, as the toolkit's input form treats them (`value < start`, `value > end`).
+    if let Some(start) = start.filter(|&s| x < s) {
+        return err(format!("`{name}` must be at least {start}"));
     }
-    if end.is_some_and(|e| x >= e) {
-        return err(format!("`{name}` must be less than {}", end.unwrap_or(0.0)));
+    if let Some(end) = end.filter(|&e| x > e) {
+        return err(format!("`{name}` must be at most {end}"));
     }
     Ok(())
 }
@@ -320,10 +325,10 @@ mod tests {
     fn an_example_that_does_not_fit_is_refused() {
         let e = parse_config(&config(
             json!({"n": {"description": "", "type": "INT", "end": 10}}),
-            json!({"n": 10}),
+            json!({"n": 11}),
         ))
         .unwrap_err();
-        assert!(e.contains("example") && e.contains("less than 10"), "{e}");
+        assert!(e.contains("example") && e.contains("at most 10"), "{e}");
     }
 
     #[test]
@@ -358,5 +363,51 @@ mod tests {
         assert!(parameters_fit(&params, &json!({})).unwrap_err().contains("missing"));
         assert!(parameters_fit(&params, &json!({"n": 1, "m": 2})).unwrap_err().contains("not a declared"));
         assert!(parameters_fit(&params, &json!({"n": 1.5})).unwrap_err().contains("integer"));
+    }
+
+    fn fits(parameters: Value, values: Value) -> bool {
+        parameters_fit(&parameters, &values).is_ok()
+    }
+
+    #[test]
+    fn an_int_at_its_start_fits_and_one_below_does_not() {
+        let p = json!({"n": {"description": "", "type": "INT", "start": 1}});
+        assert!(fits(p.clone(), json!({"n": 1})), "the first Fibonacci number");
+        assert!(!fits(p, json!({"n": 0})));
+    }
+
+    #[test]
+    fn an_int_at_its_end_fits_and_one_above_does_not() {
+        let p = json!({"n": {"description": "", "type": "INT", "end": 10}});
+        assert!(fits(p.clone(), json!({"n": 10})));
+        assert!(!fits(p, json!({"n": 11})));
+    }
+
+    #[test]
+    fn a_float_at_its_start_fits_and_just_below_does_not() {
+        let p = json!({"x": {"description": "", "type": "FLOAT", "start": 0.5}});
+        assert!(fits(p.clone(), json!({"x": 0.5})));
+        assert!(!fits(p, json!({"x": 0.49})));
+    }
+
+    #[test]
+    fn a_float_at_its_end_fits_and_just_above_does_not() {
+        let p = json!({"x": {"description": "", "type": "FLOAT", "end": 2}});
+        assert!(fits(p.clone(), json!({"x": 2})));
+        assert!(fits(p.clone(), json!({"x": 2.0})));
+        assert!(!fits(p, json!({"x": 2.01})));
+    }
+
+    #[test]
+    fn a_size_naming_a_parameter_takes_its_value_negative_ones_included() {
+        let p = json!({"a": {"description": "", "type": "ARRAY", "item-type": "INT", "size": "n"},
+                       "n": {"description": "", "type": "INT"}});
+        assert!(fits(p.clone(), json!({"a": [1, 2], "n": 2})));
+        assert!(!fits(p.clone(), json!({"a": [1, 2], "n": 3})));
+        assert!(!fits(p.clone(), json!({"a": [], "n": -1})), "no array has a negative length");
+        let m = json!({"m": {"description": "", "type": "MATRIX", "item-type": "INT", "row": "r", "col": 2},
+                       "r": {"description": "", "type": "INT"}});
+        assert!(fits(m.clone(), json!({"m": [], "r": -2})), "the toolkit asks for range(-2) rows: none");
+        assert!(!fits(m, json!({"m": [[1, 2]], "r": -2})));
     }
 }

@@ -4,7 +4,7 @@
 //! programmer account with that email exists, and on a user route when a user account does,
 //! so the CLI's programmer token can run ARgorithms, as with the legacy server. Every check
 //! reads the account, so a deleted or blacklisted account's token stops working at once.
-use crate::api::AppState;
+use crate::state::AppState;
 use crate::error::ApiError;
 use crate::settings::AuthSettings;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};

@@ -7,8 +7,8 @@
 //! computed as if caching were off, the outage is logged once, and the cache is retried after
 //! a short pause.
 use crate::metrics::Metrics;
-use crate::settings::url_encode;
-use deadpool_redis::{redis, Config, Pool, Runtime};
+use crate::settings::CacheSettings;
+use deadpool_redis::{redis, Config, ConnectionAddr, ConnectionInfo, Pool, RedisConnectionInfo, Runtime};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -18,17 +18,6 @@ use storage_backends::ArgorithmRecord;
 
 /// Past this size a cached trace is checked off the async threads.
 const LARGE_TRACE: usize = 256 << 10;
-
-#[derive(Debug, Clone)]
-pub struct CacheSettings {
-    pub host: String,
-    pub port: u16,
-    pub password: Option<String>,
-    /// Longest wait for one Redis operation before the run goes on without the cache.
-    pub timeout: Duration,
-    /// Entries expire after this even if memory never runs short.
-    pub ttl: Duration,
-}
 
 /// How long the cache is left alone after a failure before it is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -45,38 +34,10 @@ pub struct RunCache {
 
 /// JSON with object keys sorted and no whitespace, so equal parameters give equal keys.
 pub fn canonical_json(v: &Value) -> String {
-    fn write(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                out.push('{');
-                for (i, k) in keys.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::from(k.as_str()).to_string());
-                    out.push(':');
-                    write(&map[k], out);
-                }
-                out.push('}');
-            }
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write(item, out);
-                }
-                out.push(']');
-            }
-            scalar => out.push_str(&scalar.to_string()),
-        }
-    }
-    let mut out = String::new();
-    write(v, &mut out);
-    out
+    let mut sorted = v.clone();
+    // (serde_json keeps insertion order here: a dependency turns its preserve_order on.)
+    sorted.sort_all_objects();
+    sorted.to_string()
 }
 
 fn index_key(argorithm_id: &str) -> String {
@@ -95,9 +56,11 @@ pub fn entry_key(record: &ArgorithmRecord, params: &Value) -> String {
 
 impl RunCache {
     pub fn new(settings: CacheSettings, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
-        let auth = settings.password.as_deref().map(|p| format!(":{}@", url_encode(p))).unwrap_or_default();
-        let url = format!("redis://{auth}{}:{}/0", settings.host, settings.port);
-        let pool = Config::from_url(url).create_pool(Some(Runtime::Tokio1))?;
+        let connection = ConnectionInfo {
+            addr: ConnectionAddr::Tcp(settings.host.clone(), settings.port),
+            redis: RedisConnectionInfo { password: settings.password.clone(), ..Default::default() },
+        };
+        let pool = Config::from_connection_info(connection).create_pool(Some(Runtime::Tokio1))?;
         Ok(RunCache { pool, settings, metrics, down_since: Mutex::new(None) })
     }
 

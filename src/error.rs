@@ -1,7 +1,17 @@
-//! The one error type of the API, mapped to HTTP in one place. Internal causes are logged here
-//! and never sent to clients.
-use poem_openapi::payload::Json;
+//! Errors, and how they become HTTP answers, in one place. `ApiError` is what handlers and the
+//! services below them fail with; storage, compile and run failures become one here (`From`).
+//! Each operation declares the statuses it can answer (`statuses!`), which is what the OpenAPI
+//! document lists for it. Internal causes are logged here and never sent to clients.
+use crate::fair::Refusal;
+use crate::runs::RunFailure;
+use crate::sandbox_slots::CompileFailure;
+use poem::http::{header, HeaderValue, StatusCode};
+use poem::{IntoResponse, Response};
+use poem_openapi::registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::types::{ToJSON, Type};
 use poem_openapi::{ApiResponse, Object};
+use sandbox::{ModuleError, RunError};
+use std::marker::PhantomData;
 use storage_backends::StorageError;
 
 /// Every error answer: `{"detail": "..."}` (the legacy clients print `detail`).
@@ -23,110 +33,60 @@ pub struct Unprocessable {
     pub error: Option<String>,
 }
 
-#[derive(ApiResponse, Debug, Clone)]
+/// Why an operation failed; `status()` is its HTTP status.
+#[derive(Debug, Clone)]
 pub enum ApiError {
-    /// The request is malformed: an invalid config, a file that is neither a usable WebAssembly
-    /// module nor a Python program that compiles and imports only what the sandbox has, or a
-    /// body that does not parse.
-    #[oai(status = 400)]
-    BadRequest(Json<Detail>),
-    /// The caller may not do this.
-    #[oai(status = 401)]
-    Unauthorized(Json<Detail>),
-    /// No such ARgorithm.
-    #[oai(status = 404)]
-    NotFound(Json<Detail>),
-    /// Accounts are off on this server (AUTH=DISABLED), or the route does not take this method
-    /// (`Allow` names the ones it takes).
-    #[oai(status = 405)]
-    NotAllowed(Json<Detail>),
-    /// The config's `file` is not the uploaded file's name, or an admin cannot be granted to a
-    /// blacklisted email, or the server's own admin account cannot be changed.
-    #[oai(status = 406)]
-    NotAcceptable(Json<Detail>),
-    /// The ARgorithm ID is taken.
-    #[oai(status = 409)]
-    Conflict(Json<Detail>),
-    /// The request body did not arrive within `BODY_TIMEOUT_SECONDS`.
-    #[oai(status = 408)]
-    RequestTimeout(Json<Detail>),
-    /// The body is over `MAX_UPLOAD_BYTES` (whatever its framing), or the program over
-    /// `MAX_PROGRAM_BYTES`.
-    #[oai(status = 413)]
-    TooLarge(Json<Detail>),
-    /// The path is over 65,534 bytes.
-    #[oai(status = 414)]
-    UriTooLong(Json<Detail>),
-    /// The body's `Content-Type` is missing or not the operation's.
-    #[oai(status = 415)]
-    UnsupportedMediaType(Json<Detail>),
-    /// The request's headers are too many or too large.
-    #[oai(status = 431)]
-    HeadersTooLarge(Json<Detail>),
-    /// An unusable email or password, or neither the given parameters nor the example could be
-    /// run (`error` says which limit or failure).
-    #[oai(status = 422)]
-    Unprocessable(Json<Unprocessable>),
-    /// The client already holds its share of the sandbox (runs or upload checks at once, per
-    /// account, or per address with accounts off); retry after `Retry-After` seconds.
-    #[oai(status = 429)]
-    TooManyRequests(Json<Detail>, #[oai(header = "Retry-After")] Option<u32>),
-    /// Storage or the sandbox is unavailable or busy, or the server holds as many request bodies
-    /// or connections as it allows; retry after `Retry-After` seconds.
-    #[oai(status = 503)]
-    Unavailable(Json<Detail>, #[oai(header = "Retry-After")] Option<u32>),
-    /// Something broke on the server; the cause is in its log.
-    #[oai(status = 500)]
-    Internal(Json<Detail>),
-}
-
-fn detail(s: impl Into<String>) -> Json<Detail> {
-    Json(Detail { detail: s.into() })
+    BadRequest(String),
+    Unauthorized(String),
+    NotFound(String),
+    NotAllowed(String),
+    NotAcceptable(String),
+    Conflict(String),
+    TooLarge(String),
+    Unprocessable(Unprocessable),
+    /// With the seconds to wait before retrying.
+    TooManyRequests(String, u32),
+    Unavailable(String, u32),
+    Internal,
 }
 
 impl ApiError {
     pub fn bad_request(s: impl Into<String>) -> Self {
-        ApiError::BadRequest(detail(s))
+        ApiError::BadRequest(s.into())
     }
     pub fn unauthorized(s: impl Into<String>) -> Self {
-        ApiError::Unauthorized(detail(s))
+        ApiError::Unauthorized(s.into())
     }
     pub fn unprocessable(s: impl Into<String>) -> Self {
-        ApiError::Unprocessable(Json(Unprocessable { detail: s.into(), error: None }))
+        ApiError::Unprocessable(Unprocessable { detail: s.into(), error: None })
     }
     pub fn not_found(s: impl Into<String>) -> Self {
-        ApiError::NotFound(detail(s))
+        ApiError::NotFound(s.into())
     }
     pub fn not_allowed(s: impl Into<String>) -> Self {
-        ApiError::NotAllowed(detail(s))
+        ApiError::NotAllowed(s.into())
     }
     pub fn not_acceptable(s: impl Into<String>) -> Self {
-        ApiError::NotAcceptable(detail(s))
+        ApiError::NotAcceptable(s.into())
     }
     pub fn conflict(s: impl Into<String>) -> Self {
-        ApiError::Conflict(detail(s))
+        ApiError::Conflict(s.into())
     }
     pub fn too_large(s: impl Into<String>) -> Self {
-        ApiError::TooLarge(detail(s))
+        ApiError::TooLarge(s.into())
     }
     pub fn busy(s: impl Into<String>, retry_after_secs: u32) -> Self {
         crate::metrics::exception("busy");
-        ApiError::Unavailable(detail(s), Some(retry_after_secs))
+        ApiError::Unavailable(s.into(), retry_after_secs)
     }
     pub fn too_many_requests(s: impl Into<String>, retry_after_secs: u32) -> Self {
-        ApiError::TooManyRequests(detail(s), Some(retry_after_secs))
-    }
-    pub fn run_failed(e: &sandbox::RunError) -> Self {
-        ApiError::Unprocessable(Json(Unprocessable {
-            detail: format!("Neither the given parameters nor the example could be run: {e}"),
-            error: Some(e.kind().to_owned()),
-        }))
+        ApiError::TooManyRequests(s.into(), retry_after_secs)
     }
     /// Logs the cause and answers without it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
         crate::metrics::exception("internal");
-        ApiError::Internal(detail("internal error; the cause is in the server log"))
+        ApiError::Internal
     }
 
     /// Conflicts and missing records are the caller's business; outages are logged.
@@ -138,12 +98,243 @@ impl ApiError {
                 tracing::error!(%cause, "storage unavailable");
                 crate::metrics::database_error("unavailable");
                 crate::metrics::exception("storage_unavailable");
-                ApiError::Unavailable(detail("storage is unavailable; try again shortly"), Some(5))
+                ApiError::Unavailable("storage is unavailable; try again shortly".into(), 5)
             }
             StorageError::Corrupt(cause) => {
                 crate::metrics::database_error("corrupt");
                 Self::internal(cause)
             }
         }
+    }
+
+    /// Neither the given parameters nor the example ran.
+    pub fn run_failed(e: &RunError) -> Self {
+        ApiError::Unprocessable(Unprocessable {
+            detail: format!("Neither the given parameters nor the example could be run: {e}"),
+            error: Some(e.kind().to_owned()),
+        })
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(..) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// No sandbox slot for the client now.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Busy => ApiError::busy("the server is running as many ARgorithms as it can; try again in a moment", 1),
+            Refusal::OverShare => ApiError::too_many_requests(
+                "you are already running as many ARgorithms as one client may at once; try again in a moment",
+                1,
+            ),
+        }
+    }
+}
+
+/// An upload the sandbox refused.
+impl From<ModuleError> for ApiError {
+    fn from(e: ModuleError) -> Self {
+        match e {
+            ModuleError::Busy => Refusal::Busy.into(),
+            ModuleError::TooLarge(why) => ApiError::too_large(why),
+            e => ApiError::bad_request(e.to_string()),
+        }
+    }
+}
+
+/// An upload that did not compile.
+impl From<CompileFailure> for ApiError {
+    fn from(failure: CompileFailure) -> Self {
+        match failure {
+            CompileFailure::Refused(refusal) => refusal.into(),
+            CompileFailure::Invalid(e) => e.into(),
+            CompileFailure::Lost(why) => ApiError::internal(format!("a compile was lost: {why}")),
+        }
+    }
+}
+
+/// A run that produced no trace, its example included.
+impl From<RunFailure> for ApiError {
+    fn from(failure: RunFailure) -> Self {
+        match failure {
+            RunFailure::NotFound => ApiError::not_found("argorithm not found"),
+            RunFailure::Refused(refusal) => refusal.into(),
+            // The client went away; nobody reads this answer.
+            RunFailure::Gone => Refusal::Busy.into(),
+            RunFailure::Failed(e) => ApiError::run_failed(&e),
+            RunFailure::Storage(e) => ApiError::from_storage(e, "argorithm"),
+            RunFailure::Lost(why) => ApiError::internal(format!("a compile was lost: {why}")),
+        }
+    }
+}
+
+/// The legacy answer: `{"detail": ...}` (and `error` for a failed run), as JSON.
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (body, retry_after) = match self {
+            ApiError::Unprocessable(u) => (u.to_json_string(), None),
+            ApiError::TooManyRequests(detail, secs) | ApiError::Unavailable(detail, secs) => (Detail { detail }.to_json_string(), Some(secs)),
+            ApiError::Internal => (Detail { detail: "internal error; the cause is in the server log".into() }.to_json_string(), None),
+            ApiError::BadRequest(detail)
+            | ApiError::Unauthorized(detail)
+            | ApiError::NotFound(detail)
+            | ApiError::NotAllowed(detail)
+            | ApiError::NotAcceptable(detail)
+            | ApiError::Conflict(detail)
+            | ApiError::TooLarge(detail) => (Detail { detail }.to_json_string(), None),
+        };
+        let mut res = Response::builder().status(status).content_type("application/json; charset=utf-8").body(body);
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+/// The error statuses one operation answers, with what each means there.
+pub trait Statuses: Send + Sync + 'static {
+    const LIST: &'static [(u16, &'static str)];
+}
+
+/// Declares an operation's error statuses: `statuses!(RunStatuses { 404 => "...", ... })`.
+/// Every operation can also answer 500 (a cause in the server log), and the HTTP layer 414
+/// and 431 before any operation runs.
+macro_rules! statuses {
+    ($(#[$meta:meta])* $name:ident { $($status:literal => $doc:expr),* $(,)? }) => {
+        $(#[$meta])*
+        pub struct $name;
+        impl $crate::error::Statuses for $name {
+            const LIST: &'static [(u16, &'static str)] = &[
+                $(($status, $doc),)*
+                (414, $crate::error::URI_TOO_LONG),
+                (431, $crate::error::HEADERS_TOO_LARGE),
+                (500, $crate::error::INTERNAL),
+            ];
+        }
+    };
+}
+pub(crate) use statuses;
+
+pub const URI_TOO_LONG: &str = "The path is over 65,534 bytes.";
+pub const HEADERS_TOO_LARGE: &str = "The request's headers are too many or too large.";
+pub const INTERNAL: &str = "Something broke on the server; the cause is in its log.";
+/// The statuses of reading a request body, for the operations that take one.
+pub const BODY_MALFORMED: &str = "The body does not parse.";
+pub const BODY_TOO_SLOW: &str = "The request body did not arrive within BODY_TIMEOUT_SECONDS, or stopped for BODY_STALL_SECONDS.";
+pub const BODY_TOO_LARGE: &str = "The body is over MAX_UPLOAD_BYTES, whatever its framing.";
+pub const BODY_WRONG_TYPE: &str = "The body's Content-Type is missing or not the operation's.";
+/// 503 for an operation that reads storage and takes a body.
+pub const FULL: &str = "Storage is unreachable, or the server holds as many connections (MAX_CONNECTIONS) or request bodies (MAX_BODY_BUFFER_MB) as it allows; try again after Retry-After.";
+/// 503 for an operation that reads storage and takes no body.
+pub const FULL_GET: &str = "Storage is unreachable, or the server holds as many connections as it allows (MAX_CONNECTIONS); try again after Retry-After.";
+
+/// An operation's failure, documented as the statuses `S` lists. A status it does not list is
+/// a bug, answered 500 and logged.
+pub struct Errors<S>(pub ApiError, PhantomData<S>);
+
+impl<S> From<ApiError> for Errors<S> {
+    fn from(e: ApiError) -> Self {
+        Errors(e, PhantomData)
+    }
+}
+
+impl<S> From<RunFailure> for Errors<S> {
+    fn from(e: RunFailure) -> Self {
+        Errors(e.into(), PhantomData)
+    }
+}
+
+impl<S> From<CompileFailure> for Errors<S> {
+    fn from(e: CompileFailure) -> Self {
+        Errors(e.into(), PhantomData)
+    }
+}
+
+impl<S: Statuses> IntoResponse for Errors<S> {
+    fn into_response(self) -> Response {
+        let status = self.0.status().as_u16();
+        if !S::LIST.iter().any(|(s, _)| *s == status) {
+            return ApiError::internal(format!("an operation answered {status}, which it does not declare: {:?}", self.0)).into_response();
+        }
+        self.0.into_response()
+    }
+}
+
+impl<S: Statuses> From<Errors<S>> for poem::Error {
+    fn from(e: Errors<S>) -> poem::Error {
+        poem::Error::from_response(e.into_response())
+    }
+}
+
+impl<S: Statuses> ApiResponse for Errors<S> {
+    fn meta() -> MetaResponses {
+        let retry_after = || MetaHeader {
+            name: "Retry-After".into(),
+            description: Some("Seconds to wait before trying again.".into()),
+            required: false,
+            deprecated: false,
+            schema: u32::schema_ref(),
+        };
+        let responses = S::LIST
+            .iter()
+            .map(|&(status, description)| MetaResponse {
+                description,
+                status: Some(status),
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: "application/json; charset=utf-8",
+                    schema: if status == 422 { Unprocessable::schema_ref() } else { Detail::schema_ref() },
+                }],
+                headers: if matches!(status, 429 | 503) { vec![retry_after()] } else { vec![] },
+            })
+            .collect();
+        MetaResponses { responses }
+    }
+
+    fn register(registry: &mut Registry) {
+        Detail::register(registry);
+        Unprocessable::register(registry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    statuses!(OnlyNotFound { 404 => "No such thing." });
+
+    #[test]
+    fn a_declared_status_is_answered_as_it_is_with_its_detail() {
+        let res = Errors::<OnlyNotFound>::from(ApiError::not_found("no such argorithm")).into_response();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/json; charset=utf-8");
+    }
+
+    #[test]
+    fn a_status_the_operation_does_not_declare_is_a_500_without_its_cause() {
+        let res = Errors::<OnlyNotFound>::from(ApiError::conflict("a secret cause")).into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn busy_answers_say_when_to_retry() {
+        let res = ApiError::from(Refusal::OverShare).into_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
     }
 }

@@ -2,20 +2,11 @@
 //! (`sandbox/python/examples`), compiled into the binary and published at the first start of a
 //! new database, so a newcomer finds something at `/` without uploading anything. `EXAMPLES`
 //! decides when (`AUTO`: a new SQLite database only, never a production MongoDB).
-use crate::api::AppState;
+use crate::state::AppState;
 use crate::argorithm_config::{parse_config, ArgorithmConfig};
+use crate::settings::Examples;
 use std::sync::Arc;
 use storage_backends::{NewArgorithm, StorageError};
-
-/// When the bundled examples are published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Examples {
-    /// When the server creates its SQLite database (the default).
-    Auto,
-    /// Whenever the server starts on a database without ARgorithms, MongoDB included.
-    Enabled,
-    Disabled,
-}
 
 macro_rules! example {
     ($name:literal) => {
@@ -51,7 +42,7 @@ pub async fn publish(state: &Arc<AppState>, new_database: bool) -> String {
         Err(e) => return format!("examples: not published (storage: {e})"),
         Ok(_) => {}
     }
-    if let Err(why) = state.runner.sandbox().python_status() {
+    if let Err(why) = state.sandbox.sandbox().python_status() {
         return format!("examples: not published (they are Python and Python is off: {why})");
     }
     let mut published = Vec::new();
@@ -67,11 +58,10 @@ pub async fn publish(state: &Arc<AppState>, new_database: bool) -> String {
 async fn publish_one(state: &Arc<AppState>, file: &str, source: &[u8], config: &[u8]) -> Result<String, String> {
     let config: ArgorithmConfig = parse_config(config)?;
     let compiled = state
-        .runner
+        .sandbox
         .compile(crate::client::ClientId::Account(state.settings.admin_email.clone()), file.to_owned(), Arc::new(source.to_vec()), config.function.clone())
         .await
         .map_err(|e| format!("{e:?}"))?;
-    // (ApiError's Debug names the answer and its detail, which is what a log line needs.)
     let id = config.argorithm_id.clone();
     let new = NewArgorithm {
         argorithm_id: config.argorithm_id,

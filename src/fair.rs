@@ -18,6 +18,9 @@ pub enum Refusal {
     Busy,
 }
 
+/// A queued request: its ticket and where its slot is handed over.
+type Waiter<K> = (u64, oneshot::Sender<Slot<K>>);
+
 pub struct FairSlots<K: Eq + Hash + Clone> {
     inner: Arc<Mutex<Inner<K>>>,
     per_client: usize,
@@ -30,7 +33,7 @@ pub struct FairSlots<K: Eq + Hash + Clone> {
 struct Inner<K: Eq + Hash + Clone> {
     free: usize,
     held: HashMap<K, usize>,
-    waiting: HashMap<K, VecDeque<(u64, oneshot::Sender<Slot<K>>)>>,
+    waiting: HashMap<K, VecDeque<Waiter<K>>>,
     /// Clients with someone waiting, in the order they are served.
     turn: VecDeque<K>,
     next_ticket: u64,

@@ -17,6 +17,7 @@
 //! - The empty error answers hyper writes itself, for a request it cannot parse (400), a path too
 //!   long (414) or headers too large (431), get a JSON `{"detail"}` body like every other error.
 use crate::metrics::Metrics;
+use crate::settings::ConnectionLimits;
 use poem::web::{LocalAddr, RemoteAddr};
 use poem::{Addr, Endpoint, EndpointExt, IntoEndpoint, Response};
 use hyper::service::service_fn;
@@ -35,18 +36,6 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConnectionLimits {
-    pub max_connections: usize,
-    pub head_timeout: Duration,
-    pub idle_timeout: Duration,
-    pub busy_timeout: Duration,
-    /// While an answer is being sent: how long the client may read none of it.
-    pub send_timeout: Duration,
-    /// Bytes of answers over `SMALL_ANSWER` held at once, all connections together.
-    pub answer_buffer_bytes: usize,
-}
-
 type DynEndpoint = poem::endpoint::BoxEndpoint<'static, Response>;
 
 /// Raises the process's open-file limit to what `connections` need (plus room for storage,
@@ -55,20 +44,15 @@ pub fn fit_descriptors(connections: usize) -> usize {
     const RESERVE: u64 = 256;
     #[cfg(unix)]
     {
-        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
-        unsafe {
-            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-                return connections;
-            }
-            let wanted = (connections as u64 + RESERVE).min(limit.rlim_max);
-            if limit.rlim_cur < wanted {
-                limit.rlim_cur = wanted;
-                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-                libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-            }
+        use rustix::process::{getrlimit, setrlimit, Resource};
+        let limit = getrlimit(Resource::Nofile);
+        let max = limit.maximum.unwrap_or(u64::MAX);
+        let wanted = (connections as u64 + RESERVE).min(max);
+        if limit.current.is_some_and(|current| current < wanted) {
+            let _ = setrlimit(Resource::Nofile, rustix::process::Rlimit { current: Some(wanted), maximum: limit.maximum });
         }
-        connections.min(limit.rlim_cur.saturating_sub(RESERVE).max(1) as usize)
+        let current = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
+        connections.min(current.saturating_sub(RESERVE).max(1) as usize)
     }
     #[cfg(not(unix))]
     connections

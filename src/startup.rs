@@ -1,12 +1,16 @@
 //! Builds the application from settings; `main` and the tests both start it through here.
-use crate::api::{self, AppState};
+use crate::api;
+use crate::body::BodyLimits;
 use crate::cache::RunCache;
+use crate::example_traces::ExampleTraces;
+use crate::list_cache::ListCache;
 use crate::metrics::Metrics;
-use crate::runner::Runner;
+use crate::runs::RunService;
+use crate::sandbox_slots::SandboxSlots;
 use crate::settings::{DatabaseKind, Settings};
+use crate::state::AppState;
 use crate::web;
 use anyhow::Context;
-use crate::body::BodyLimits;
 use poem::{get, EndpointExt, Route};
 use sandbox::Sandbox;
 use std::sync::Arc;
@@ -106,8 +110,7 @@ impl Application {
         let (limits, python) = (settings.sandbox.clone(), settings.python.clone());
         let sandbox = tokio::task::spawn_blocking(move || Sandbox::with_python(limits, &python)).await?;
         let sandbox = Arc::new(sandbox.context("cannot start the sandbox")?);
-        let runner = Runner::new(sandbox, settings.queue_wait, settings.compile_concurrency, settings.client_share);
-        let examples = crate::example_traces::ExampleTraces::new(settings.example_cache_bytes);
+        let slots = Arc::new(SandboxSlots::new(sandbox, settings.queue_wait, settings.compile_concurrency, settings.client_share));
         let addr = (settings.host, settings.port);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -119,11 +122,13 @@ impl Application {
             None => None,
         };
         // Other replicas write to a shared MongoDB too: their changes show within a second.
-        let list = crate::list_cache::ListCache::new(match settings.database {
+        let list = ListCache::new(match settings.database {
             DatabaseKind::Sqlite => None,
             DatabaseKind::Mongo => Some(std::time::Duration::from_secs(1)),
         });
-        let state = Arc::new(AppState { settings, storage, runner, metrics, cache, list, examples });
+        let examples = ExampleTraces::new(settings.example_cache_bytes);
+        let runs = RunService::new(storage.clone(), cache, slots.clone(), examples, metrics.clone(), settings.queue_wait);
+        let state = Arc::new(AppState { settings, storage, runs, sandbox: slots, metrics, list });
         let examples = crate::examples::publish(&state, new_database).await;
         Ok(Application { listener, port, state, examples })
     }
@@ -139,13 +144,13 @@ impl Application {
         vec![
             format!("storage: {}", self.state.storage.describe()),
             format!("auth: {}", onoff(s.auth_enabled)),
-            match self.state.runner.sandbox().python_status() {
+            match self.state.sandbox.sandbox().python_status() {
                 Ok(true) => format!("python: ENABLED (runtime compiled at this start, kept in {})", s.python.cache_dir.display()),
                 Ok(false) => format!("python: ENABLED (compiled runtime loaded from {})", s.python.cache_dir.display()),
                 Err(why) => format!("python: DISABLED ({why})"),
             },
-            match &self.state.cache {
-                Some(cache) => format!("caching: ENABLED ({})", cache.describe()),
+            match self.state.runs.cache_description() {
+                Some(cache) => format!("caching: ENABLED ({cache})"),
                 None => "caching: DISABLED".to_owned(),
             },
             format!("metrics: {}", if s.metrics_token.is_some() { "protected by METRICS_TOKEN" } else { "open" }),

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 /// The document of the mode this server runs in (`api::spec_json`).
 #[handler]
-pub fn openapi_json(state: poem::web::Data<&Arc<crate::api::AppState>>) -> Response {
+pub fn openapi_json(state: poem::web::Data<&Arc<crate::state::AppState>>) -> Response {
     static WITH_ACCOUNTS: OnceLock<String> = OnceLock::new();
     static WITHOUT_ACCOUNTS: OnceLock<String> = OnceLock::new();
     let enabled = state.settings.auth_enabled;
@@ -110,10 +110,11 @@ pub fn route_template(path: &str) -> String {
 
 /// `/metrics` in the Prometheus text format, behind `METRICS_TOKEN` when it is set.
 #[handler]
-pub fn metrics_page(req: &Request, state: poem::web::Data<&Arc<crate::api::AppState>>) -> Response {
+pub fn metrics_page(req: &Request, state: poem::web::Data<&Arc<crate::state::AppState>>) -> Response {
     if let Some(token) = &state.settings.metrics_token {
         let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+        // Compared in constant time, so timing does not reveal the token.
+        if !given.is_some_and(|g| bool::from(subtle::ConstantTimeEq::ct_eq(g.as_bytes(), token.as_bytes()))) {
             return Response::builder()
                 .status(StatusCode::UNAUTHORIZED)
                 .header(header::WWW_AUTHENTICATE, "Bearer")
@@ -124,11 +125,6 @@ pub fn metrics_page(req: &Request, state: poem::web::Data<&Arc<crate::api::AppSt
     Response::builder()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())
-}
-
-/// Compares without stopping at the first difference, so timing does not reveal the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn is_json(res: &Response) -> bool {
@@ -174,7 +170,7 @@ async fn admit(req: &mut Request, route: &str, gate: &Gate) -> Result<Option<Own
     }
     match gate.body.buffer(req).await {
         Ok((permit, bytes)) => {
-            if is_form(req) {
+            if takes_form(route) && is_form(req) {
                 if let Err(field) = form_is_utf8(&bytes) {
                     gate.metrics.bodies_refused.with_label_values(&["not_utf8"]).inc();
                     return Err(json_error(StatusCode::UNPROCESSABLE_ENTITY, &format!("the form field {field:?} is not UTF-8 text")));
@@ -204,6 +200,11 @@ async fn admit(req: &mut Request, route: &str, gate: &Gate) -> Result<Option<Own
             Err(res)
         }
     }
+}
+
+/// The routes whose body is a form (the OAuth2 password form); other routes answer a form 415.
+fn takes_form(route: &str) -> bool {
+    matches!(route, "/programmers/register" | "/programmers/login" | "/users/register" | "/users/login")
 }
 
 fn is_form(req: &Request) -> bool {

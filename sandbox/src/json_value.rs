@@ -358,74 +358,6 @@ pub(crate) fn special_bytes(w: u64) -> u64 {
     quote | backslash | control | (w & HIGH)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{array_items, container, object_after};
-
-    #[test]
-    fn an_array_is_split_into_its_items_whatever_their_strings_hold() {
-        let text = r#"[{"a":"x,y]}"},{"b":[1,{"c":"\"],"}]},{"d":"\u005d,"},{}]"#;
-        let items: Vec<&str> = array_items(text.as_bytes()).unwrap().into_iter().map(|i| std::str::from_utf8(i).unwrap()).collect();
-        assert_eq!(items, [r#"{"a":"x,y]}"}"#, r#"{"b":[1,{"c":"\"],"}]}"#, r#"{"d":"\u005d,"}"#, "{}"]);
-        assert_eq!(array_items(b"[]").unwrap().len(), 0);
-    }
-
-    #[test]
-    fn text_that_is_not_a_balanced_array_has_no_items() {
-        for bad in [&b""[..], b"[", b"{}", b"[{}", b"[{}]]", b"[{\"a\":\"]", b"[{]", b"[}{]"] {
-            assert!(array_items(bad).is_none(), "{}", String::from_utf8_lossy(bad));
-        }
-    }
-
-    #[test]
-    fn an_object_after_another_is_scanned_only_past_the_members_they_share() {
-        // `tru` is not JSON: what the automaton would refuse shows whether it looked.
-        let prev = br#"{"a":tru,"b":[1,2],"c":3}"#;
-        let (mut members, mut ascii) = (Vec::new(), false);
-        assert_eq!(object_after(prev, 0, b"", &[], &mut members, &mut ascii), None);
-        let next = br#"{"a":tru,"b":[1,2],"c":4}"#;
-        assert_eq!(object_after(next, 0, prev, &[9, 19], &mut members, &mut ascii), Some(next.len()));
-        assert_eq!(members, [9, 19]);
-        assert_eq!(object_after(next, 0, prev, &[], &mut members, &mut ascii), None);
-        let good = br#"{"a":true,"b":[1,2],"c":3}"#;
-        assert_eq!(object_after(good, 0, b"", &[], &mut members, &mut ascii), Some(good.len()));
-        assert_eq!(members, [10, 20], "where the members after each top-level comma begin");
-        let other = br#"{"a":true,"b":[1,2,3],"c":3}"#;
-        assert_eq!(object_after(other, 0, good, &[10, 20], &mut members, &mut ascii), Some(other.len()));
-        assert_eq!(members, [10, 22]);
-        assert_eq!(object_after(good, 0, good, &[10, 20], &mut members, &mut ascii), Some(good.len()));
-        assert_eq!(members, [10, 20]);
-    }
-
-    #[test]
-    fn a_value_that_is_not_a_container_is_refused_not_followed_past_its_end() {
-        for text in ["1]", "\"a\"}", "true,1]", "nul"] {
-            assert_eq!(container(text.as_bytes(), 0, &mut false), None, "{text}");
-        }
-    }
-
-    /// Every value alone and inside an object: accepted exactly when serde_json accepts it.
-    #[test]
-    fn scalars_and_nesting_are_judged_as_serde_json_judges_them() {
-        let values = [
-            "0", "-0", "7", "-12", "10", "0.5", "-0.25e-3", "1E+2", "1e5", "2.0E-0", "true", "false",
-            "null", "\"s\"", "\"a\\\"b\"", "[]", "{}", "[1,[2,{}]]", "{\"a\":{\"b\":[]}}",
-            "01", "-", "--1", "1.", ".5", "1e", "1e+", "+1", "tru", "nul", "fals", "True", "[1,]",
-            "{\"a\"}", "{\"a\":}", "{,}", "[,1]", "{\"a\":1,}", "[1 2]", "\"\\x\"", "1-2",
-        ];
-        for v in values {
-            for text in [format!("[{v}]"), format!("{{\"k\": {v} }}")] {
-                let serde_ok = serde_json::from_str::<serde_json::Value>(&text).is_ok();
-                let ours = container(text.as_bytes(), 0, &mut false);
-                assert_eq!(ours.is_some(), serde_ok, "{text}");
-                if let Some(end) = ours {
-                    assert_eq!(end, text.len(), "{text}");
-                }
-            }
-        }
-    }
-}
-
 /// The items of `b`, a JSON array written without whitespace between its items (as the Python
 /// runner's encoder writes it), as slices; `None` when its brackets, strings or nesting do not
 /// balance. Only the array is checked here: each item is checked as a state afterwards.
@@ -503,6 +435,74 @@ fn escaped_string_end(b: &[u8], mut i: usize) -> Option<usize> {
             b'"' => return Some(i + 1),
             b'\\' => i += 2,
             _ => i += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{array_items, container, object_after};
+
+    #[test]
+    fn an_array_is_split_into_its_items_whatever_their_strings_hold() {
+        let text = r#"[{"a":"x,y]}"},{"b":[1,{"c":"\"],"}]},{"d":"\u005d,"},{}]"#;
+        let items: Vec<&str> = array_items(text.as_bytes()).unwrap().into_iter().map(|i| std::str::from_utf8(i).unwrap()).collect();
+        assert_eq!(items, [r#"{"a":"x,y]}"}"#, r#"{"b":[1,{"c":"\"],"}]}"#, r#"{"d":"\u005d,"}"#, "{}"]);
+        assert_eq!(array_items(b"[]").unwrap().len(), 0);
+    }
+
+    #[test]
+    fn text_that_is_not_a_balanced_array_has_no_items() {
+        for bad in [&b""[..], b"[", b"{}", b"[{}", b"[{}]]", b"[{\"a\":\"]", b"[{]", b"[}{]"] {
+            assert!(array_items(bad).is_none(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn an_object_after_another_is_scanned_only_past_the_members_they_share() {
+        // `tru` is not JSON: what the automaton would refuse shows whether it looked.
+        let prev = br#"{"a":tru,"b":[1,2],"c":3}"#;
+        let (mut members, mut ascii) = (Vec::new(), false);
+        assert_eq!(object_after(prev, 0, b"", &[], &mut members, &mut ascii), None);
+        let next = br#"{"a":tru,"b":[1,2],"c":4}"#;
+        assert_eq!(object_after(next, 0, prev, &[9, 19], &mut members, &mut ascii), Some(next.len()));
+        assert_eq!(members, [9, 19]);
+        assert_eq!(object_after(next, 0, prev, &[], &mut members, &mut ascii), None);
+        let good = br#"{"a":true,"b":[1,2],"c":3}"#;
+        assert_eq!(object_after(good, 0, b"", &[], &mut members, &mut ascii), Some(good.len()));
+        assert_eq!(members, [10, 20], "where the members after each top-level comma begin");
+        let other = br#"{"a":true,"b":[1,2,3],"c":3}"#;
+        assert_eq!(object_after(other, 0, good, &[10, 20], &mut members, &mut ascii), Some(other.len()));
+        assert_eq!(members, [10, 22]);
+        assert_eq!(object_after(good, 0, good, &[10, 20], &mut members, &mut ascii), Some(good.len()));
+        assert_eq!(members, [10, 20]);
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_container_is_refused_not_followed_past_its_end() {
+        for text in ["1]", "\"a\"}", "true,1]", "nul"] {
+            assert_eq!(container(text.as_bytes(), 0, &mut false), None, "{text}");
+        }
+    }
+
+    /// Every value alone and inside an object: accepted exactly when serde_json accepts it.
+    #[test]
+    fn scalars_and_nesting_are_judged_as_serde_json_judges_them() {
+        let values = [
+            "0", "-0", "7", "-12", "10", "0.5", "-0.25e-3", "1E+2", "1e5", "2.0E-0", "true", "false",
+            "null", "\"s\"", "\"a\\\"b\"", "[]", "{}", "[1,[2,{}]]", "{\"a\":{\"b\":[]}}",
+            "01", "-", "--1", "1.", ".5", "1e", "1e+", "+1", "tru", "nul", "fals", "True", "[1,]",
+            "{\"a\"}", "{\"a\":}", "{,}", "[,1]", "{\"a\":1,}", "[1 2]", "\"\\x\"", "1-2",
+        ];
+        for v in values {
+            for text in [format!("[{v}]"), format!("{{\"k\": {v} }}")] {
+                let serde_ok = serde_json::from_str::<serde_json::Value>(&text).is_ok();
+                let ours = container(text.as_bytes(), 0, &mut false);
+                assert_eq!(ours.is_some(), serde_ok, "{text}");
+                if let Some(end) = ours {
+                    assert_eq!(end, text.len(), "{text}");
+                }
+            }
         }
     }
 }

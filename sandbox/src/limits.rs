@@ -28,19 +28,31 @@ pub struct Limits {
     pub max_program_bytes: usize,
 }
 
+/// The defaults, in the units the server's settings use; the server declares its variables'
+/// defaults from these.
+impl Limits {
+    pub const DEFAULT_TIMEOUT_MS: u64 = 2000;
+    pub const DEFAULT_MEMORY_MB: u64 = 64;
+    pub const DEFAULT_PYTHON_MEMORY_MB: u64 = 256;
+    pub const DEFAULT_MAX_STATES: u64 = 20_000;
+    pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 8 << 20;
+    pub const DEFAULT_PROGRAM_CACHE_MB: u64 = 256;
+    pub const DEFAULT_MAX_PROGRAM_BYTES: u64 = 4 << 20;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            timeout: Duration::from_millis(2000),
-            memory_bytes: 64 << 20,
-            python_memory_bytes: 256 << 20,
-            max_states: 20_000,
-            max_output_bytes: 8 << 20,
+            timeout: Duration::from_millis(Self::DEFAULT_TIMEOUT_MS),
+            memory_bytes: (Self::DEFAULT_MEMORY_MB as usize) << 20,
+            python_memory_bytes: (Self::DEFAULT_PYTHON_MEMORY_MB as usize) << 20,
+            max_states: Self::DEFAULT_MAX_STATES as usize,
+            max_output_bytes: Self::DEFAULT_MAX_OUTPUT_BYTES as usize,
             max_wasm_stack: 1 << 20,
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             max_stdio_bytes: 64 << 10,
-            program_cache_bytes: 256 << 20,
-            max_program_bytes: 4 << 20,
+            program_cache_bytes: (Self::DEFAULT_PROGRAM_CACHE_MB as usize) << 20,
+            max_program_bytes: Self::DEFAULT_MAX_PROGRAM_BYTES as usize,
         }
     }
 }

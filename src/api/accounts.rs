@@ -1,10 +1,12 @@
 //! Accounts (programmers and users) and their moderation. With AUTH=DISABLED these routes
 //! answer 405, as the legacy server did.
-use super::{ApiTags, AppState};
-use crate::auth::{hash_password, issue_token, require, require_admin, verify_password, Auth};
 use super::schema::{EmailAddress, Password};
-use crate::error::{ApiError, Detail};
-use crate::settings::{check_password, normalize_email, AuthSettings};
+use super::ApiTags;
+use crate::account_rules::{check_password, normalize_email};
+use crate::auth::{hash_password, issue_token, require, require_admin, verify_password, Auth};
+use crate::error::{statuses, ApiError, Detail, Errors, BODY_MALFORMED, BODY_TOO_LARGE, BODY_TOO_SLOW, BODY_WRONG_TYPE, FULL};
+use crate::settings::AuthSettings;
+use crate::state::AppState;
 use poem::web::Data;
 use poem_openapi::payload::{Form, Json};
 use poem_openapi::{Object, OpenApi};
@@ -82,6 +84,49 @@ async fn verify(state: &AppState, auth: &Auth, kind: AccountKind) -> Result<Json
     Ok(ok(format!("the token of {} is valid", who.email)))
 }
 
+const AUTH_OFF: &str = "Accounts are off on this server (AUTH=DISABLED).";
+const FORM_MALFORMED: &str = "The form does not parse or lacks `username` or `password`.";
+
+statuses!(RegisterStatuses {
+    400 => FORM_MALFORMED,
+    405 => AUTH_OFF,
+    408 => BODY_TOO_SLOW,
+    409 => "The email has an account of this kind.",
+    413 => BODY_TOO_LARGE,
+    415 => BODY_WRONG_TYPE,
+    422 => "The email is not an email address, the password is not 8 characters to 72 bytes, or a field is not UTF-8.",
+    503 => FULL,
+});
+statuses!(LoginStatuses {
+    400 => FORM_MALFORMED,
+    401 => "The password is wrong, or the account is blacklisted.",
+    404 => "No account of this kind has the email.",
+    405 => AUTH_OFF,
+    408 => BODY_TOO_SLOW,
+    413 => BODY_TOO_LARGE,
+    415 => BODY_WRONG_TYPE,
+    422 => "A form field is not UTF-8.",
+    503 => FULL,
+});
+statuses!(VerifyStatuses {
+    401 => "No valid token, no account of this kind for it, or the account is blacklisted.",
+    405 => AUTH_OFF,
+    408 => BODY_TOO_SLOW,
+    413 => BODY_TOO_LARGE,
+    503 => FULL,
+});
+statuses!(AdminStatuses {
+    400 => BODY_MALFORMED,
+    401 => "No valid token, or the caller is not an admin.",
+    404 => "No account has the email.",
+    405 => AUTH_OFF,
+    406 => "The account is the server's own admin (ADMIN_EMAIL), or a blacklisted email is to be granted.",
+    408 => BODY_TOO_SLOW,
+    413 => BODY_TOO_LARGE,
+    415 => BODY_WRONG_TYPE,
+    503 => FULL,
+});
+
 pub struct ProgrammersApi;
 
 #[OpenApi(tag = "ApiTags::Programmers")]
@@ -89,7 +134,7 @@ impl ProgrammersApi {
     /// Creates a programmer account and a user account for the email (the CLI's `account
     /// signup`); an existing user account of the email is kept.
     #[oai(path = "/programmers/register", method = "post", operation_id = "programmer_register")]
-    async fn register(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Detail>, ApiError> {
+    async fn register(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Detail>, Errors<RegisterStatuses>> {
         auth_settings(&state)?;
         let new = new_account(&state, &form).await?;
         let email = new.email.clone();
@@ -100,14 +145,14 @@ impl ProgrammersApi {
 
     /// Exchanges an email and password for a token.
     #[oai(path = "/programmers/login", method = "post", operation_id = "programmer_login")]
-    async fn login(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Token>, ApiError> {
-        login(&state, &form, AccountKind::Programmer).await
+    async fn login(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Token>, Errors<LoginStatuses>> {
+        Ok(login(&state, &form, AccountKind::Programmer).await?)
     }
 
     /// 200 when the token belongs to a programmer account that may act.
     #[oai(path = "/programmers/verify", method = "post", operation_id = "programmer_verify")]
-    async fn verify(&self, state: Data<&Arc<AppState>>, auth: Auth) -> Result<Json<Detail>, ApiError> {
-        verify(&state, &auth, AccountKind::Programmer).await
+    async fn verify(&self, state: Data<&Arc<AppState>>, auth: Auth) -> Result<Json<Detail>, Errors<VerifyStatuses>> {
+        Ok(verify(&state, &auth, AccountKind::Programmer).await?)
     }
 }
 
@@ -117,7 +162,7 @@ pub struct UsersApi;
 impl UsersApi {
     /// Creates a user account (the mobile app's sign-up).
     #[oai(path = "/users/register", method = "post", operation_id = "user_register")]
-    async fn register(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Detail>, ApiError> {
+    async fn register(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Detail>, Errors<RegisterStatuses>> {
         auth_settings(&state)?;
         let new = new_account(&state, &form).await?;
         let email = new.email.clone();
@@ -128,14 +173,14 @@ impl UsersApi {
 
     /// Exchanges an email and password for a token. Swagger UI's Authorize dialog logs in here.
     #[oai(path = "/users/login", method = "post", operation_id = "user_login")]
-    async fn login(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Token>, ApiError> {
-        login(&state, &form, AccountKind::User).await
+    async fn login(&self, state: Data<&Arc<AppState>>, form: Form<Credentials>) -> Result<Json<Token>, Errors<LoginStatuses>> {
+        Ok(login(&state, &form, AccountKind::User).await?)
     }
 
     /// 200 when the token belongs to a user account that may act.
     #[oai(path = "/users/verify", method = "post", operation_id = "user_verify")]
-    async fn verify(&self, state: Data<&Arc<AppState>>, auth: Auth) -> Result<Json<Detail>, ApiError> {
-        verify(&state, &auth, AccountKind::User).await
+    async fn verify(&self, state: Data<&Arc<AppState>>, auth: Auth) -> Result<Json<Detail>, Errors<VerifyStatuses>> {
+        Ok(verify(&state, &auth, AccountKind::User).await?)
     }
 }
 
@@ -165,7 +210,7 @@ pub struct AdminApi;
 impl AdminApi {
     /// Makes a programmer an admin; a blacklisted email cannot be granted (406).
     #[oai(path = "/admin/grant", method = "post", operation_id = "admin_grant")]
-    async fn grant(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn grant(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, Errors<AdminStatuses>> {
         let email = target(&state, &auth, &req, false).await?;
         let account = state
             .storage
@@ -174,7 +219,7 @@ impl AdminApi {
             .map_err(missing)?
             .ok_or_else(|| ApiError::not_found("no programmer account with this email"))?;
         if account.blacklisted {
-            return Err(ApiError::not_acceptable("this email is blacklisted and cannot be granted admin privileges"));
+            return Err(ApiError::not_acceptable("this email is blacklisted and cannot be granted admin privileges").into());
         }
         state.storage.set_admin(&email, true).await.map_err(missing)?;
         Ok(ok(format!("{email} is now an admin")))
@@ -182,7 +227,7 @@ impl AdminApi {
 
     /// Takes admin rights away.
     #[oai(path = "/admin/revoke", method = "post", operation_id = "admin_revoke")]
-    async fn revoke(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn revoke(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, Errors<AdminStatuses>> {
         let email = target(&state, &auth, &req, true).await?;
         state.storage.set_admin(&email, false).await.map_err(missing)?;
         Ok(ok(format!("{email} is no longer an admin")))
@@ -190,7 +235,7 @@ impl AdminApi {
 
     /// Blocks every account of an email (and removes admin rights); its tokens stop working.
     #[oai(path = "/admin/black_list", method = "post", operation_id = "admin_black_list")]
-    async fn black_list(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn black_list(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, Errors<AdminStatuses>> {
         let email = target(&state, &auth, &req, true).await?;
         state.storage.set_blacklisted(&email, true).await.map_err(missing)?;
         Ok(ok(format!("{email} is blacklisted")))
@@ -198,7 +243,7 @@ impl AdminApi {
 
     /// Lifts a block.
     #[oai(path = "/admin/white_list", method = "post", operation_id = "admin_white_list")]
-    async fn white_list(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn white_list(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, Errors<AdminStatuses>> {
         let email = target(&state, &auth, &req, true).await?;
         state.storage.set_blacklisted(&email, false).await.map_err(missing)?;
         Ok(ok(format!("{email} is whitelisted")))
@@ -206,7 +251,7 @@ impl AdminApi {
 
     /// Deletes a user account.
     #[oai(path = "/admin/delete_user", method = "post", operation_id = "admin_delete_user")]
-    async fn delete_user(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn delete_user(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, Errors<AdminStatuses>> {
         let email = target(&state, &auth, &req, true).await?;
         state.storage.delete_account(AccountKind::User, &email).await.map_err(missing)?;
         Ok(ok(format!("the user account of {email} is deleted")))
@@ -215,7 +260,7 @@ impl AdminApi {
     /// Deletes a programmer account. Its ARgorithms stay, still naming it as maintainer, for
     /// admins to keep or delete.
     #[oai(path = "/admin/delete_programmer", method = "post", operation_id = "admin_delete_programmer")]
-    async fn delete_programmer(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn delete_programmer(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<EmailRequest>) -> Result<Json<Detail>, Errors<AdminStatuses>> {
         let email = target(&state, &auth, &req, true).await?;
         state.storage.delete_account(AccountKind::Programmer, &email).await.map_err(missing)?;
         Ok(ok(format!("the programmer account of {email} is deleted")))

@@ -1,12 +1,14 @@
-use super::{client_of, ApiTags, AppState};
-use crate::client::ClientId;
-use poem::Request;
+//! Publishing, listing, viewing, updating and deleting ARgorithms.
+use super::schema::ConfigPart;
+use super::{client_of, ApiTags};
 use crate::argorithm_config::{oversized_field, parse_config, ArgorithmConfig};
 use crate::auth::{may_change, require, Auth};
-use crate::error::{ApiError, Detail};
-use super::schema::ConfigPart;
+use crate::client::ClientId;
+use crate::error::{statuses, ApiError, Detail, Errors, BODY_MALFORMED, BODY_TOO_LARGE, BODY_TOO_SLOW, BODY_WRONG_TYPE, FULL, FULL_GET};
 use crate::raw_json::RawJson;
+use crate::state::AppState;
 use poem::web::Data;
+use poem::Request;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::types::multipart::Upload;
@@ -99,7 +101,7 @@ async fn read_upload(state: &AppState, form: UploadForm) -> Result<Checked, ApiE
             config.file, uploaded_name
         )));
     }
-    let max_program = state.runner.sandbox().limits().max_program_bytes;
+    let max_program = state.sandbox.sandbox().limits().max_program_bytes;
     if program.len() > max_program {
         return Err(ApiError::too_large(format!(
             "{} is {} bytes, over the limit of {max_program} bytes for a program",
@@ -116,7 +118,7 @@ async fn compile(state: &AppState, client: ClientId, upload: Checked, maintainer
     let Checked { config, program } = upload;
     let program = Arc::new(program);
     // Compiling hashes the program (off the async threads); the record keeps that hash.
-    let module_hash = state.runner.compile(client, config.file.clone(), program.clone(), config.function.clone()).await?.hash_hex();
+    let module_hash = state.sandbox.compile(client, config.file.clone(), program.clone(), config.function.clone()).await?.hash_hex();
     Ok(NewArgorithm {
         argorithm_id: config.argorithm_id,
         maintainer,
@@ -146,13 +148,57 @@ enum ListResponse {
     Ok(RawJson<Vec<Argorithm>>),
 }
 
+const UNAUTHORIZED: &str = "No valid token, or the account may not act (AUTH=ENABLED).";
+const NOT_MAINTAINER: &str = "No valid token, or the caller is neither the ARgorithm's maintainer nor an admin (AUTH=ENABLED).";
+const UPLOAD_BUSY: &str = "Every upload-check slot stayed busy for 10 s, storage is unreachable, or the server holds as many connections or request bodies as it allows; try again after Retry-After.";
+const UPLOAD_REFUSED: &str = "The config does not parse or lacks a field, or the program does not compile or fails its checks (the detail says which).";
+const NAME_MISMATCH: &str = "The config's `file` is not the uploaded file's name.";
+const FIELD_TOO_LONG: &str = "A config field is longer than the server keeps.";
+const OVER_SHARE: &str = "The client already holds its share of the upload-check slots (SANDBOX_CLIENT_SHARE) and other clients are waiting.";
+
+statuses!(ListStatuses { 503 => FULL_GET });
+statuses!(ViewStatuses { 404 => "No ARgorithm with this ID.", 503 => FULL_GET });
+statuses!(InsertStatuses {
+    400 => UPLOAD_REFUSED,
+    401 => UNAUTHORIZED,
+    406 => NAME_MISMATCH,
+    408 => BODY_TOO_SLOW,
+    409 => "An ARgorithm with this ID exists.",
+    413 => "The upload is over MAX_UPLOAD_BYTES, or the program over MAX_PROGRAM_BYTES or a sandbox limit.",
+    415 => BODY_WRONG_TYPE,
+    422 => FIELD_TOO_LONG,
+    429 => OVER_SHARE,
+    503 => UPLOAD_BUSY,
+});
+statuses!(UpdateStatuses {
+    400 => UPLOAD_REFUSED,
+    401 => NOT_MAINTAINER,
+    404 => "No ARgorithm with the config's ID.",
+    406 => NAME_MISMATCH,
+    408 => BODY_TOO_SLOW,
+    413 => "The upload is over MAX_UPLOAD_BYTES, or the program over MAX_PROGRAM_BYTES or a sandbox limit.",
+    415 => BODY_WRONG_TYPE,
+    422 => FIELD_TOO_LONG,
+    429 => OVER_SHARE,
+    503 => UPLOAD_BUSY,
+});
+statuses!(DeleteStatuses {
+    400 => BODY_MALFORMED,
+    401 => NOT_MAINTAINER,
+    404 => "No ARgorithm with this ID.",
+    408 => BODY_TOO_SLOW,
+    413 => BODY_TOO_LARGE,
+    415 => BODY_WRONG_TYPE,
+    503 => FULL,
+});
+
 pub struct ArgorithmsApi;
 
 #[OpenApi(tag = "ApiTags::Argorithms")]
 impl ArgorithmsApi {
     /// Every ARgorithm, ordered by ID.
     #[oai(path = "/argorithms/list", method = "get", operation_id = "list_argorithms")]
-    async fn list(&self, state: Data<&Arc<AppState>>) -> Result<ListResponse, ApiError> {
+    async fn list(&self, state: Data<&Arc<AppState>>) -> Result<ListResponse, Errors<ListStatuses>> {
         if let Some(body) = state.list.get() {
             return Ok(ListResponse::Ok(RawJson::new(body)));
         }
@@ -170,21 +216,21 @@ impl ArgorithmsApi {
         &self,
         state: Data<&Arc<AppState>>,
         #[oai(name = "argorithmID")] argorithm_id: Path<String>,
-    ) -> Result<Json<Argorithm>, ApiError> {
+    ) -> Result<Json<Argorithm>, Errors<ViewStatuses>> {
         let record = state.storage.get_argorithm(&argorithm_id).await.map_err(|e| ApiError::from_storage(e, "ARgorithm"))?;
-        record.map(|r| Json(r.into())).ok_or_else(|| ApiError::not_found("no such argorithm"))
+        Ok(record.map(|r| Json(r.into())).ok_or_else(|| ApiError::not_found("no such argorithm"))?)
     }
 
     /// Publishes a new ARgorithm: the module and its config in one multipart request. The
     /// caller's programmer account becomes its maintainer.
     #[oai(path = "/argorithms/insert", method = "post", operation_id = "insert_argorithm")]
-    async fn insert(&self, state: Data<&Arc<AppState>>, auth: Auth, http: &Request, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+    async fn insert(&self, state: Data<&Arc<AppState>>, auth: Auth, http: &Request, form: UploadForm) -> Result<Json<Detail>, Errors<InsertStatuses>> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
         let client = client_of(&state, &who, http);
         let upload = read_upload(&state, form).await?;
         let taken = state.storage.get_argorithm(&upload.config.argorithm_id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         if taken.is_some() {
-            return Err(ApiError::conflict("argorithm already exists"));
+            return Err(ApiError::conflict("argorithm already exists").into());
         }
         let new = compile(&state, client, upload, who.email).await?;
         let id = new.argorithm_id.clone();
@@ -197,7 +243,7 @@ impl ArgorithmsApi {
 
     /// Replaces an ARgorithm's module and config; its maintainer or an admin only.
     #[oai(path = "/argorithms/update", method = "post", operation_id = "update_argorithm")]
-    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, http: &Request, form: UploadForm) -> Result<Json<Detail>, ApiError> {
+    async fn update(&self, state: Data<&Arc<AppState>>, auth: Auth, http: &Request, form: UploadForm) -> Result<Json<Detail>, Errors<UpdateStatuses>> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
         let client = client_of(&state, &who, http);
         let upload = read_upload(&state, form).await?;
@@ -207,24 +253,20 @@ impl ArgorithmsApi {
         let id = new.argorithm_id.clone();
         state.storage.update_argorithm(new).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         state.list.invalidate();
-        if let Some(cache) = &state.cache {
-            cache.invalidate(&id).await;
-        }
+        state.runs.forget(&id).await;
         tracing::info!(argorithm_id = %id, "argorithm updated");
         Ok(done(format!("argorithm {id} updated")))
     }
 
     /// Deletes an ARgorithm; its maintainer or an admin only.
     #[oai(path = "/argorithms/delete", method = "post", operation_id = "delete_argorithm")]
-    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<DeleteRequest>) -> Result<Json<Detail>, ApiError> {
+    async fn delete(&self, state: Data<&Arc<AppState>>, auth: Auth, req: Json<DeleteRequest>) -> Result<Json<Detail>, Errors<DeleteStatuses>> {
         let who = require(&state, &auth, AccountKind::Programmer).await?;
         let id = &req.argorithm_id;
         may_change(&who, &existing(&state, id).await?.maintainer)?;
         state.storage.delete_argorithm(id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
         state.list.invalidate();
-        if let Some(cache) = &state.cache {
-            cache.invalidate(id).await;
-        }
+        state.runs.forget(id).await;
         tracing::info!(argorithm_id = %id, "argorithm deleted");
         Ok(done(format!("argorithm {id} deleted")))
     }

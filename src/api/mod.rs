@@ -6,34 +6,13 @@ mod schema;
 mod service;
 
 use crate::auth::Identity;
-use crate::cache::RunCache;
 use crate::client::{client_address, ClientId};
-use crate::example_traces::ExampleTraces;
-use crate::list_cache::ListCache;
-use crate::metrics::Metrics;
-use crate::runner::Runner;
-use crate::settings::Settings;
+use crate::state::AppState;
 use poem_openapi::{OpenApiService, Tags};
-use std::sync::Arc;
-use storage_backends::Storage;
-
-/// What every handler reaches through `Data<&Arc<AppState>>`.
-pub struct AppState {
-    pub settings: Settings,
-    pub storage: Arc<dyn Storage>,
-    pub runner: Runner,
-    pub metrics: Arc<Metrics>,
-    /// Present when CACHING=ENABLED.
-    pub cache: Option<RunCache>,
-    /// The list's body, built once per change.
-    pub list: ListCache,
-    /// Each program version's example outcome, computed once.
-    pub examples: ExampleTraces,
-}
 
 /// Who a request counts against in the sandbox: the account with accounts on, else the
 /// address it comes from (through a trusted proxy's `X-Forwarded-For`).
-pub(crate) fn client_of(state: &AppState, who: &Identity, req: &poem::Request) -> ClientId {
+fn client_of(state: &AppState, who: &Identity, req: &poem::Request) -> ClientId {
     if state.settings.auth_enabled {
         return ClientId::Account(who.email.clone());
     }
@@ -78,8 +57,9 @@ pub fn service() -> OpenApiService<Api, ()> {
         env!("CARGO_PKG_VERSION"),
     )
     .description(
-        "Runs ARgorithms: WebAssembly programs that emit the state trace of an algorithm, \
-         played back by the ARgorithm AR app. Compatible with the legacy ARgorithm server's clients.",
+        "Runs ARgorithms: programs (legacy ARgorithmToolkit Python files, or WebAssembly modules) that \
+         emit the state trace of an algorithm, played back by the ARgorithm AR app. Compatible with \
+         the legacy ARgorithm server's clients.",
     )
 }
 
@@ -115,4 +95,33 @@ pub fn spec_json(auth_enabled: bool) -> String {
         tags.retain(|t| !t["name"].as_str().is_some_and(|n| ACCOUNT_TAGS.contains(&n)));
     }
     spec.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The statuses the document lists for one operation.
+    fn statuses(method: &str, path: &str) -> Vec<String> {
+        let spec: serde_json::Value = serde_json::from_str(&super::service().spec()).unwrap();
+        let mut listed: Vec<String> = spec["paths"][path][method]["responses"].as_object().unwrap().keys().cloned().collect();
+        listed.sort();
+        listed
+    }
+
+    #[test]
+    fn each_operation_lists_the_statuses_it_can_answer_and_no_other() {
+        let http = ["414", "431", "500"];
+        let want = |own: &[&str]| {
+            let mut all: Vec<String> = own.iter().chain(&http).map(|s| s.to_string()).collect();
+            all.sort();
+            all
+        };
+        assert_eq!(statuses("post", "/argorithms/run"), want(&["200", "400", "401", "404", "408", "413", "415", "422", "429", "503"]));
+        assert_eq!(statuses("get", "/argorithms/list"), want(&["200", "503"]));
+        assert_eq!(statuses("get", "/argorithms/view/{argorithmID}"), want(&["200", "404", "503"]));
+        assert_eq!(statuses("post", "/argorithms/insert"), want(&["200", "400", "401", "406", "408", "409", "413", "415", "422", "429", "503"]));
+        assert_eq!(statuses("post", "/argorithms/delete"), want(&["200", "400", "401", "404", "408", "413", "415", "503"]));
+        assert_eq!(statuses("post", "/users/login"), want(&["200", "400", "401", "404", "405", "408", "413", "415", "422", "503"]));
+        assert_eq!(statuses("post", "/admin/grant"), want(&["200", "400", "401", "404", "405", "406", "408", "413", "415", "503"]));
+        assert_eq!(statuses("get", "/auth"), want(&["200", "404", "503"]));
+    }
 }

@@ -1,5 +1,7 @@
-use super::{ApiTags, AppState};
-use crate::error::{ApiError, Detail};
+//! Whether the server is up and which modes it runs in, and the player's page.
+use super::ApiTags;
+use crate::error::{statuses, ApiError, Detail, Errors};
+use crate::state::AppState;
 use poem::web::Data;
 use poem_openapi::payload::{Html, Json};
 use poem_openapi::{ApiResponse, Object, OpenApi};
@@ -21,6 +23,11 @@ enum AuthResponse {
     Enabled(Json<Detail>),
 }
 
+statuses!(AuthCheckStatuses {
+    404 => "Authentication is disabled (AUTH=DISABLED).",
+    503 => "The server holds as many connections as it allows (MAX_CONNECTIONS); try again after Retry-After.",
+});
+
 #[OpenApi(tag = "ApiTags::Service")]
 impl ServiceApi {
     /// The trace player (`crate::player`). Served here because the API owns the root path;
@@ -39,11 +46,11 @@ impl ServiceApi {
 
     /// 200 when authentication is enabled; 404 when it is disabled (what the CLI checks).
     #[oai(path = "/auth", method = "get", operation_id = "auth_check")]
-    async fn auth_check(&self, state: Data<&Arc<AppState>>) -> Result<AuthResponse, ApiError> {
+    async fn auth_check(&self, state: Data<&Arc<AppState>>) -> Result<AuthResponse, Errors<AuthCheckStatuses>> {
         if state.settings.auth_enabled {
             Ok(AuthResponse::Enabled(Json(Detail { detail: "authentication is enabled".into() })))
         } else {
-            Err(ApiError::not_found("authentication is disabled on this server"))
+            Err(ApiError::not_found("authentication is disabled on this server").into())
         }
     }
 }

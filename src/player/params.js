@@ -84,9 +84,9 @@ export function parseSpecs(parameters) {
 }
 
 function checkBounds(name, x, start, end) {
-  // Exclusive, as the legacy toolkit's input form treats them.
-  if (start !== null && x <= start) return `\`${name}\` must be greater than ${num(start)}`;
-  if (end !== null && x >= end) return `\`${name}\` must be less than ${num(end)}`;
+  // Inclusive, as the toolkit's input form treats them (`value < start`, `value > end`).
+  if (start !== null && x < start) return `\`${name}\` must be at least ${num(start)}`;
+  if (end !== null && x > end) return `\`${name}\` must be at most ${num(end)}`;
   return null;
 }
 
@@ -101,7 +101,8 @@ function checkItems(name, items, item) {
 // parameters).
 export function checkOne(spec, values) {
   const { name, kind } = spec;
-  const resolve = (size) => (size.fixed !== undefined ? size.fixed : asU64(values[size.ref]));
+  // A named size takes the named value, negative ones included (see argorithm_config.rs).
+  const resolve = (size) => (size.fixed !== undefined ? size.fixed : (isI64(values[size.ref]) ? values[size.ref] : null));
   if (!(name in values) || values[name] === undefined) return `\`${name}\` is missing`;
   const v = values[name];
   switch (kind.type) {
@@ -127,7 +128,8 @@ export function checkOne(spec, values) {
     }
     default: {
       if (!Array.isArray(v)) return `\`${name}\` must be an array of rows`;
-      const rows = resolve(kind.row);
+      const asked = resolve(kind.row);
+      const rows = asked === null ? null : Math.max(asked, 0);
       if (rows !== null && v.length !== rows) return `\`${name}\` must have ${rows} rows`;
       const cols = resolve(kind.col);
       for (let i = 0; i < v.length; i++) {
@@ -222,8 +224,8 @@ export function describeKind(kind) {
   const size = (s) => (s.fixed !== undefined ? String(s.fixed) : `${s.ref} (the value of ${s.ref})`);
   const bounds = () => {
     const parts = [];
-    if (kind.start !== null) parts.push(`> ${num(kind.start)}`);
-    if (kind.end !== null) parts.push(`< ${num(kind.end)}`);
+    if (kind.start !== null) parts.push(`≥ ${num(kind.start)}`);
+    if (kind.end !== null) parts.push(`≤ ${num(kind.end)}`);
     return parts.length ? `, ${parts.join(' and ')}` : '';
   };
   switch (kind.type) {

@@ -604,8 +604,10 @@ check('rules', async () => {
       missing: parametersFit(n, {}),
       extra: parametersFit(n, { n: 1, m: 2 }),
       notInt: parametersFit(n, { n: 1.5 }),
-      end: parametersFit({ n: { description: '', type: 'INT', end: 10 } }, { n: 10 }),
-      start: parametersFit({ x: { description: '', type: 'FLOAT', start: 0.5 } }, { x: 0.5 }),
+      end: parametersFit({ n: { description: '', type: 'INT', end: 10 } }, { n: 11 }),
+      atEnd: parametersFit({ n: { description: '', type: 'INT', end: 10 } }, { n: 10 }),
+      start: parametersFit({ x: { description: '', type: 'FLOAT', start: 0.5 } }, { x: 0.49 }),
+      atStart: parametersFit({ x: { description: '', type: 'FLOAT', start: 0.5 } }, { x: 0.5 }),
       badRef: parametersFit({ s: { description: '', type: 'STRING', size: 't' }, t: { description: '', type: 'STRING' } }, { s: 'ab', t: 'x' }),
       badType: parametersFit({ x: { description: '', type: 'LIST' } }, { x: 1 }),
       sizeRef: parametersFit({ array: { description: 'a', type: 'ARRAY', 'item-type': 'INT', size: 'n' }, n: { description: 'n', type: 'INT', start: 0 } }, { array: [3, 1], n: 3 }),
@@ -618,8 +620,10 @@ check('rules', async () => {
   assert(results.missing?.includes('missing'), `missing: ${results.missing}`);
   assert(results.extra?.includes('not a declared'), `extra: ${results.extra}`);
   assert(results.notInt?.includes('integer'), `1.5 for an INT: ${results.notInt}`);
-  eq(results.end, '`n` must be less than 10', 'an exclusive end');
-  eq(results.start, '`x` must be greater than 0.5', 'an exclusive start');
+  eq(results.end, '`n` must be at most 10', 'past the end');
+  eq(results.atEnd, null, 'an inclusive end');
+  eq(results.start, '`x` must be at least 0.5', 'before the start');
+  eq(results.atStart, null, 'an inclusive start');
   assert(results.badRef?.includes('not an INT parameter'), `size naming a STRING: ${results.badRef}`);
   assert(results.badType?.includes('parameters.x.type'), `unknown type: ${results.badType}`);
   eq(results.sizeRef, '`array` must have 3 elements', 'a size naming an INT parameter');

@@ -79,7 +79,7 @@ struct Slot {
 impl SnapshotMemories {
     pub fn new(image: &MemoryImage, max_slots: usize) -> Result<Self, String> {
         let image_len = image.bytes.len();
-        if image_len == 0 || image_len % HOST_PAGE != 0 {
+        if image_len == 0 || !image_len.is_multiple_of(HOST_PAGE) {
             return Err("the Python runtime's initial memory is not whole host pages".into());
         }
         let fd = sealed_memfd(&image.bytes).map_err(|e| format!("cannot hold the Python runtime's memory image: {e}"))?;
@@ -446,7 +446,7 @@ mod tests {
     const PAGES: usize = 64;
 
     fn image(pages: usize) -> MemoryImage {
-        let bytes = (0..pages * HOST_PAGE).map(|i| if (i / HOST_PAGE) % 3 == 0 { 0 } else { (i % 251) as u8 + 1 }).collect();
+        let bytes = (0..pages * HOST_PAGE).map(|i| if (i / HOST_PAGE).is_multiple_of(3) { 0 } else { (i % 251) as u8 + 1 }).collect();
         MemoryImage { bytes }
     }
 
