@@ -8,6 +8,8 @@
 //! a short pause.
 use crate::metrics::Metrics;
 use crate::settings::CacheSettings;
+use crate::traced::Traced;
+use bytes::Bytes;
 use deadpool_redis::{redis, Config, ConnectionAddr, ConnectionInfo, Pool, RedisConnectionInfo, Runtime};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -44,14 +46,46 @@ fn index_key(argorithm_id: &str) -> String {
     format!("argorithm:keys:{argorithm_id}")
 }
 
-/// The key of one run: ARgorithm, module content, entry and canonical parameters.
-pub fn entry_key(record: &ArgorithmRecord, params: &Value) -> String {
+/// The key of one run: ARgorithm, module content, entry and canonical parameters, and whether
+/// it was asked for lines (a run with lines and one without never share an entry).
+pub fn entry_key(record: &ArgorithmRecord, params: &Value, lines: bool) -> String {
     let mut h = Sha256::new();
     for part in [record.module_hash.as_str(), record.function.as_str(), &canonical_json(params)] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    format!("argorithm:run:{}:{}", record.argorithm_id, hex::encode(h.finalize()))
+    let kind = if lines { "run+lines" } else { "run" };
+    format!("argorithm:{kind}:{}:{}", record.argorithm_id, hex::encode(h.finalize()))
+}
+
+/// What a run with lines keeps: its trace and its lines, in one value.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WithLines<'a> {
+    #[serde(borrow)]
+    data: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    lines: &'a serde_json::value::RawValue,
+}
+
+/// A stored value, checked as what its key says it is, before it reaches a client.
+fn checked(value: String, lines: bool) -> Option<Traced> {
+    if !lines {
+        return sandbox::is_trace_json(&value).then(|| Traced { trace: Bytes::from(value), lines: None });
+    }
+    let pair: WithLines = serde_json::from_str(&value).ok()?;
+    let (data, lines) = (pair.data.get(), pair.lines.get());
+    let states = serde_json::from_str::<Vec<&serde_json::value::RawValue>>(data).ok()?.len();
+    (sandbox::is_trace_json(data) && sandbox::is_lines_json(lines, states))
+        .then(|| Traced { trace: Bytes::copy_from_slice(data.as_bytes()), lines: Some(Bytes::copy_from_slice(lines.as_bytes())) })
+}
+
+/// The value stored for a result.
+fn stored(result: &Traced) -> String {
+    let text = |b: &Bytes| String::from_utf8_lossy(b).into_owned();
+    match &result.lines {
+        None => text(&result.trace),
+        Some(lines) => format!("{{\"data\":{},\"lines\":{}}}", text(&result.trace), text(lines)),
+    }
 }
 
 impl RunCache {
@@ -118,8 +152,8 @@ impl RunCache {
         }
     }
 
-    /// The cached trace (a JSON array) of this run, if any.
-    pub async fn get(&self, key: &str) -> Option<String> {
+    /// The cached result of this run, if any; `lines` is what the key was made with.
+    pub async fn get(&self, key: &str, lines: bool) -> Option<Traced> {
         let lookups = &self.metrics.cache_lookups;
         if self.resting() {
             lookups.with_label_values(&["bypassed"]).inc();
@@ -138,18 +172,18 @@ impl RunCache {
         // be megabytes, and checking one that large would hold an executor thread for
         // milliseconds.
         let found = match found {
-            Some(v) if v.len() > LARGE_TRACE => tokio::task::spawn_blocking(move || sandbox::is_trace_json(&v).then_some(v))
-                .await
-                .ok()
-                .flatten(),
-            other => other.filter(|v| sandbox::is_trace_json(v)),
+            Some(v) if v.len() > LARGE_TRACE => tokio::task::spawn_blocking(move || checked(v, lines)).await.ok().flatten(),
+            Some(v) => checked(v, lines),
+            None => None,
         };
         lookups.with_label_values(&[if found.is_some() { "hit" } else { "miss" }]).inc();
         found
     }
 
-    /// Stores a successful run's trace and lists its key under the ARgorithm.
-    pub async fn put(&self, argorithm_id: &str, key: &str, trace_json: &str) {
+    /// Stores a successful run's result and lists its key under the ARgorithm.
+    pub async fn put(&self, argorithm_id: &str, key: &str, result: &Traced) {
+        let trace_json = stored(result);
+        let trace_json = trace_json.as_str();
         let ttl = self.settings.ttl.as_secs().max(1);
         let index = index_key(argorithm_id);
         self.attempt("put", |mut conn| async move {

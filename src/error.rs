@@ -31,6 +31,10 @@ pub struct Unprocessable {
     /// output_limit_exceeded, invalid_state, runtime_error, rejected_input or invalid_module.
     #[oai(skip_serializing_if_is_none)]
     pub error: Option<String>,
+    /// For a run asked for `lines` whose example raised an exception: where, as the author's
+    /// frames `[function, line]`, outermost first.
+    #[oai(skip_serializing_if_is_none)]
+    pub error_at: Option<serde_json::Value>,
 }
 
 /// Why an operation failed; `status()` is its HTTP status.
@@ -38,6 +42,7 @@ pub struct Unprocessable {
 pub enum ApiError {
     BadRequest(String),
     Unauthorized(String),
+    Forbidden(String),
     NotFound(String),
     NotAllowed(String),
     NotAcceptable(String),
@@ -58,7 +63,10 @@ impl ApiError {
         ApiError::Unauthorized(s.into())
     }
     pub fn unprocessable(s: impl Into<String>) -> Self {
-        ApiError::Unprocessable(Unprocessable { detail: s.into(), error: None })
+        ApiError::Unprocessable(Unprocessable { detail: s.into(), error: None, error_at: None })
+    }
+    pub fn forbidden(s: impl Into<String>) -> Self {
+        ApiError::Forbidden(s.into())
     }
     pub fn not_found(s: impl Into<String>) -> Self {
         ApiError::NotFound(s.into())
@@ -112,6 +120,10 @@ impl ApiError {
         ApiError::Unprocessable(Unprocessable {
             detail: format!("Neither the given parameters nor the example could be run: {e}"),
             error: Some(e.kind().to_owned()),
+            error_at: match e {
+                RunError::RuntimeError { at, .. } if !at.is_empty() => Some(serde_json::json!(at)),
+                _ => None,
+            },
         })
     }
 
@@ -119,6 +131,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::NotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
@@ -192,6 +205,7 @@ impl IntoResponse for ApiError {
             ApiError::Internal => (Detail { detail: "internal error; the cause is in the server log".into() }.to_json_string(), None),
             ApiError::BadRequest(detail)
             | ApiError::Unauthorized(detail)
+            | ApiError::Forbidden(detail)
             | ApiError::NotFound(detail)
             | ApiError::NotAllowed(detail)
             | ApiError::NotAcceptable(detail)

@@ -4,7 +4,7 @@
 //! whose example loops costs one time limit the first time, not one more per request.
 //! Concurrent requests for the same example wait for one computation. Outcomes that say
 //! nothing about the program (no free slot, a client that left) are not kept.
-use bytes::Bytes;
+use crate::traced::Traced;
 use moka::future::Cache;
 use sandbox::RunError;
 use sha2::{Digest, Sha256};
@@ -12,8 +12,8 @@ use std::future::Future;
 use std::sync::Arc;
 use storage_backends::ArgorithmRecord;
 
-/// A trace (the JSON array of states), or why the example cannot run.
-pub type Outcome = Arc<Result<Bytes, RunError>>;
+/// A trace (with its lines, for a run asked for them), or why the example cannot run.
+pub type Outcome = Arc<Result<Traced, RunError>>;
 
 pub struct ExampleTraces {
     cache: Cache<[u8; 32], Outcome>,
@@ -25,7 +25,7 @@ impl ExampleTraces {
         let cache = Cache::builder()
             .weigher(|_, outcome: &Outcome| {
                 let size = match outcome.as_ref() {
-                    Ok(trace) => trace.len(),
+                    Ok(result) => result.len(),
                     Err(e) => e.to_string().len(),
                 };
                 u32::try_from(size + 64).unwrap_or(u32::MAX)
@@ -35,14 +35,15 @@ impl ExampleTraces {
         ExampleTraces { cache }
     }
 
-    /// The example's outcome for `record`'s program version, computed by `run` when it is not
-    /// known yet. An `Err` from `run` (no slot, client gone) is returned and not kept.
-    pub async fn get_or_run<E, F>(&self, record: &ArgorithmRecord, run: F) -> Result<Outcome, Arc<E>>
+    /// The example's outcome for `record`'s program version (with lines or without), computed
+    /// by `run` when it is not known yet. An `Err` from `run` (no slot, client gone) is returned
+    /// and not kept.
+    pub async fn get_or_run<E, F>(&self, record: &ArgorithmRecord, lines: bool, run: F) -> Result<Outcome, Arc<E>>
     where
         E: Send + Sync + 'static,
-        F: Future<Output = Result<Result<Bytes, RunError>, E>>,
+        F: Future<Output = Result<Result<Traced, RunError>, E>>,
     {
-        let key = key(record);
+        let key = key(record, lines);
         self.cache
             .try_get_with(key, async move {
                 let outcome = run.await?;
@@ -52,9 +53,10 @@ impl ExampleTraces {
     }
 }
 
-/// The program version (its module hash), its entry and its example.
-fn key(record: &ArgorithmRecord) -> [u8; 32] {
+/// The program version (its module hash), its entry and its example, and whether with lines.
+fn key(record: &ArgorithmRecord, lines: bool) -> [u8; 32] {
     let mut hasher = Sha256::new();
+    hasher.update([u8::from(lines)]);
     for part in [record.module_hash.as_bytes(), record.function.as_bytes(), record.example.to_string().as_bytes()] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part);

@@ -23,4 +23,5 @@ pub mod settings;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod traced;
 pub mod web;

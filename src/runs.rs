@@ -9,8 +9,8 @@ use crate::example_traces::ExampleTraces;
 use crate::fair::Refusal;
 use crate::metrics::Metrics;
 use crate::sandbox_slots::{CompileFailure, SandboxSlots};
-use bytes::Bytes;
-use sandbox::{Compiled, RunError};
+use crate::traced::Traced;
+use sandbox::{Compiled, Frame, RunError};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,10 +31,13 @@ pub enum Source {
 #[derive(Debug)]
 pub struct Ran {
     pub source: Source,
-    /// The JSON array of states.
-    pub trace: Bytes,
+    /// The states, and their lines when they were asked for.
+    pub result: Traced,
     /// Why the given parameters were not used, when the example's trace is answered.
     pub example_because: Option<String>,
+    /// Where the given parameters' run failed in the author's file, when it raised an
+    /// exception and lines were asked for.
+    pub given_failed_at: Option<Vec<Frame>>,
 }
 
 /// Why a request to run produced no trace.
@@ -88,53 +91,61 @@ impl RunService {
     }
 
     /// Runs `record` with `given`, or with its example when `given` does not fit its parameters
-    /// or fails to run.
-    pub async fn run(&self, client: &ClientId, record: &ArgorithmRecord, given: &Value) -> Result<Ran, RunFailure> {
+    /// or fails to run. With `lines`, where each state was made comes with the trace.
+    pub async fn run(&self, client: &ClientId, record: &ArgorithmRecord, given: &Value, lines: bool) -> Result<Ran, RunFailure> {
         let mut module = None;
-        let because = match parameters_fit(&record.parameters, given) {
-            Err(unfit) => format!("the parameters do not fit the ARgorithm: {unfit}"),
+        let (because, failed_at) = match parameters_fit(&record.parameters, given) {
+            Err(unfit) => (format!("the parameters do not fit the ARgorithm: {unfit}"), None),
             Ok(()) => {
-                if let Some(trace) = self.cached(record, given).await {
-                    return Ok(Ran { source: Source::Cache, trace, example_because: None });
+                if let Some(result) = self.cached(record, given, lines).await {
+                    return Ok(Ran { source: Source::Cache, result, example_because: None, given_failed_at: None });
                 }
-                match self.run_once(client, record, &mut module, given).await? {
-                    Ok(trace) => {
-                        self.keep(record, given, &trace).await;
-                        return Ok(Ran { source: Source::Given, trace, example_because: None });
+                match self.run_once(client, record, &mut module, given, lines).await? {
+                    Ok(result) => {
+                        self.keep(record, given, &result).await;
+                        return Ok(Ran { source: Source::Given, result, example_because: None, given_failed_at: None });
                     }
-                    Err(failed) => failed.to_string(),
+                    Err(failed) => (failed.to_string(), failed_at(&failed)),
                 }
             }
         };
-        self.example(client, record, &mut module, because).await
+        let mut ran = self.example(client, record, &mut module, because, lines).await?;
+        ran.given_failed_at = failed_at;
+        Ok(ran)
     }
 
     /// The example's trace: from the cache when it is on, else the outcome kept for this
     /// program version, computed the first time it is needed (`example_traces.rs`).
-    async fn example(&self, client: &ClientId, record: &ArgorithmRecord, module: &mut Module, because: String) -> Result<Ran, RunFailure> {
-        if let Some(trace) = self.cached(record, &record.example).await {
-            return Ok(Ran { source: Source::Cache, trace, example_because: Some(because) });
+    async fn example(&self, client: &ClientId, record: &ArgorithmRecord, module: &mut Module, because: String, lines: bool) -> Result<Ran, RunFailure> {
+        if let Some(result) = self.cached(record, &record.example, lines).await {
+            return Ok(Ran { source: Source::Cache, result, example_because: Some(because), given_failed_at: None });
         }
         let outcome = self
             .examples
-            .get_or_run(record, self.run_once(client, record, module, &record.example))
+            .get_or_run(record, lines, self.run_once(client, record, module, &record.example, lines))
             .await
             .map_err(|shared| shared.as_ref().clone())?;
         match outcome.as_ref() {
-            Ok(trace) => {
-                self.keep(record, &record.example, trace).await;
-                Ok(Ran { source: Source::Example, trace: trace.clone(), example_because: Some(because) })
+            Ok(result) => {
+                self.keep(record, &record.example, result).await;
+                Ok(Ran { source: Source::Example, result: result.clone(), example_because: Some(because), given_failed_at: None })
             }
             Err(e) => Err(RunFailure::Failed(e.clone())),
         }
     }
 
     /// One run in the sandbox: `Ok(Err(_))` is the program's own failure, which leads to the
-    /// example; the outer error ends the request.
-    async fn run_once(&self, client: &ClientId, record: &ArgorithmRecord, module: &mut Module, params: &Value) -> Result<Result<Bytes, RunError>, RunFailure> {
+    /// example; the outer error ends the request. Where an exception was raised is kept only
+    /// for a run asked for lines: the legacy answers stay as they were.
+    async fn run_once(&self, client: &ClientId, record: &ArgorithmRecord, module: &mut Module, params: &Value, lines: bool) -> Result<Result<Traced, RunError>, RunFailure> {
         let compiled = self.compiled(client, record, module).await?;
-        match self.slots.run(client.clone(), compiled, &record.function, params.to_string().into_bytes()).await {
-            Ok(trace) => Ok(Ok(Bytes::from(trace.to_json_array()))),
+        match self.slots.run(client.clone(), compiled, &record.function, params.to_string().into_bytes(), lines).await {
+            Ok(trace) => Ok(Ok(Traced::of(&trace, lines))),
+            Err(Ok(RunError::RuntimeError { message, stderr, .. })) if !lines => {
+                let failed = RunError::RuntimeError { message, stderr, at: Vec::new() };
+                self.metrics.sandbox_failures.with_label_values(&[failed.kind()]).inc();
+                Ok(Err(failed))
+            }
             Err(Err(refusal)) => {
                 let kind = match refusal {
                     Refusal::Busy => "busy",
@@ -172,14 +183,22 @@ impl RunService {
         Ok(module.insert(compiled).clone())
     }
 
-    async fn cached(&self, record: &ArgorithmRecord, params: &Value) -> Option<Bytes> {
+    async fn cached(&self, record: &ArgorithmRecord, params: &Value, lines: bool) -> Option<Traced> {
         let cache = self.cache.as_ref()?;
-        cache.get(&entry_key(record, params)).await.map(Bytes::from)
+        cache.get(&entry_key(record, params, lines), lines).await
     }
 
-    async fn keep(&self, record: &ArgorithmRecord, params: &Value, trace: &Bytes) {
+    async fn keep(&self, record: &ArgorithmRecord, params: &Value, result: &Traced) {
         if let Some(cache) = &self.cache {
-            cache.put(&record.argorithm_id, &entry_key(record, params), std::str::from_utf8(trace).unwrap_or_default()).await;
+            cache.put(&record.argorithm_id, &entry_key(record, params, result.lines.is_some()), result).await;
         }
+    }
+}
+
+/// Where a run failed in the author's file, if it raised an exception there.
+fn failed_at(e: &RunError) -> Option<Vec<Frame>> {
+    match e {
+        RunError::RuntimeError { at, .. } if !at.is_empty() => Some(at.clone()),
+        _ => None,
     }
 }

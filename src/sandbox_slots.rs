@@ -3,7 +3,7 @@
 //! stopped as soon as nobody waits for it.
 use crate::client::ClientId;
 use crate::fair::{FairSlots, Refusal};
-use sandbox::{Cancel, Compiled, ModuleError, RunError, Sandbox, Trace};
+use sandbox::{Cancel, Compiled, ModuleError, RunError, RunOptions, Sandbox, Trace};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,15 +63,16 @@ impl SandboxSlots {
 
     /// One run, within the client's share of the slots. Dropping the returned future (the
     /// client went away) stops the run at the sandbox's next epoch tick.
-    pub async fn run(&self, client: ClientId, compiled: Arc<Compiled>, entry: &str, params: Vec<u8>) -> Result<Trace, Result<RunError, Refusal>> {
+    /// With `lines`, where each state was made is kept (`sandbox::RunOptions::lines`).
+    pub async fn run(&self, client: ClientId, compiled: Arc<Compiled>, entry: &str, params: Vec<u8>, lines: bool) -> Result<Trace, Result<RunError, Refusal>> {
         let slot = self.runs.acquire(client).await.map_err(Err)?;
         let sandbox = self.sandbox.clone();
         let entry = entry.to_owned();
         let mut stop = StopWhenDropped { cancel: Cancel::default(), armed: true };
-        let cancel = stop.cancel.clone();
+        let options = RunOptions { cancel: stop.cancel.clone(), lines };
         let outcome = tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            sandbox.run_until_cancelled(&compiled, &entry, &params, &cancel)
+            sandbox.run_with(&compiled, &entry, &params, &options)
         })
         .await;
         stop.armed = false;
@@ -79,7 +80,7 @@ impl SandboxSlots {
             Ok(Ok(trace)) => Ok(trace),
             Ok(Err(RunError::Busy)) => Err(Err(Refusal::Busy)),
             Ok(Err(e)) => Err(Ok(e)),
-            Err(e) => Err(Ok(RunError::RuntimeError { message: format!("the run was lost: {e}"), stderr: String::new() })),
+            Err(e) => Err(Ok(RunError::RuntimeError { message: format!("the run was lost: {e}"), stderr: String::new(), at: Vec::new() })),
         }
     }
 }

@@ -166,6 +166,9 @@ pub struct ServerArgs {
     /// Bearer token that protects /metrics (401 without it); unset leaves /metrics open.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// ENABLED: GET /argorithms/source/{argorithmID} answers a Python ARgorithm's source to anyone who may view it (the player's code pane shows it); DISABLED: it answers 403 and the pane says the server does not share source.
+    #[arg(long, env = "SOURCE", value_enum, ignore_case = true, default_value = "ENABLED")]
+    pub source: Switch,
     /// AUTO publishes the bundled example ARgorithms (sandbox/python/examples) when the server creates a new SQLite database; ENABLED also into any empty database (MongoDB included); DISABLED never.
     #[arg(long, env = "EXAMPLES", value_enum, ignore_case = true, default_value = "AUTO")]
     pub examples: Examples,
@@ -412,6 +415,8 @@ pub struct Settings {
     /// Where the Python runtime comes from (or why Python is off).
     pub python: PythonSetup,
     pub examples: Examples,
+    /// Whether Python ARgorithms' source is served (`SOURCE`).
+    pub share_source: bool,
     pub log_files: LogFiles,
     pub http: HttpLimits,
     /// How long a run waits for a free sandbox slot before the server answers 503.
@@ -637,6 +642,7 @@ impl Settings {
             sandbox: limits,
             python,
             examples: server.examples,
+            share_source: server.source == Switch::Enabled,
             log_files: LogFiles { max_bytes: logging.log_max_bytes as usize, keep: logging.log_files },
             http: HttpLimits {
                 connections: ConnectionLimits {

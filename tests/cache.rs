@@ -254,3 +254,47 @@ async fn a_wrong_redis_password_leaves_runs_working_uncached() {
         assert_eq!(res.body["status"], "run_parameters", "{:?}", res.body);
     }
 }
+
+const PY_SORT: &str = "import ARgorithmToolkit\n\ndef run(**kwargs):\n    algo = ARgorithmToolkit.StateSet()\n    arr = ARgorithmToolkit.Array('arr', algo, data=kwargs['array'], comments='in')\n    arr.swap(0, 1)\n    return algo\n";
+
+fn py_sort_config() -> Vec<u8> {
+    json!({"argorithmID": "pysort", "file": "pysort.py", "function": "run", "description": "swaps",
+           "parameters": {"array": {"description": "two or more", "type": "ARRAY", "item-type": "INT"}}, "example": {"array": [2, 1]}})
+    .to_string()
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_run_with_lines_and_one_without_never_answer_from_each_others_entries_on_either_cache_path() {
+    let redis = ServerProcess::redis(PASSWORD, &[]);
+    let app = spawn_cached_app(&redis).await;
+    assert_eq!(app.insert("pysort.py", PY_SORT.into(), &py_sort_config()).await.status, 200);
+    let run = |params: Value, lines: bool| app.post_json("/argorithms/run", json!({"argorithmID": "pysort", "parameters": params, "lines": lines}));
+    let expected_lines = json!([{"line": 5, "frames": [["run", 5]]}, {"line": 6, "frames": [["run", 6]]}]);
+    // The given parameters: with lines, then from the cache with the same lines.
+    let first = run(json!({"array": [5, 4]}), true).await;
+    assert_eq!((first.body["status"].as_str(), &first.body["lines"]), (Some("run_parameters"), &expected_lines), "{}", first.body);
+    let cached = run(json!({"array": [5, 4]}), true).await;
+    assert_eq!((cached.body["status"].as_str(), &cached.body["lines"]), (Some("run_cache"), &expected_lines), "{}", cached.body);
+    assert_eq!(cached.body["data"], first.body["data"]);
+    // Without lines: not the entry with lines, and never a `lines` field, then its own entry.
+    let plain = run(json!({"array": [5, 4]}), false).await;
+    assert_eq!(plain.body["status"], "run_parameters", "{}", plain.body);
+    assert!(plain.body.get("lines").is_none());
+    let plain = run(json!({"array": [5, 4]}), false).await;
+    assert_eq!(plain.body["status"], "run_cache");
+    assert!(plain.body.get("lines").is_none(), "{}", plain.body);
+    // The example's path, unfit parameters: run with lines, then cached with them.
+    let example = run(json!({"array": "no"}), true).await;
+    assert_eq!((example.body["status"].as_str(), &example.body["lines"]), (Some("run_example"), &expected_lines), "{}", example.body);
+    let example = run(json!({"array": "no"}), true).await;
+    assert_eq!((example.body["status"].as_str(), &example.body["lines"]), (Some("run_cache"), &expected_lines), "{}", example.body);
+    assert!(example.body["detail"].as_str().unwrap().contains("do not fit"));
+    let example = run(json!({"array": "no"}), false).await;
+    assert!(example.body.get("lines").is_none(), "{}", example.body);
+    let mut conn = redis_client(&redis).await;
+    assert_eq!(keys(&mut conn, "argorithm:run+lines:pysort:*").await.len(), 2, "the given and the example's entries with lines");
+    // Entries with lines are removed with the others.
+    assert_eq!(app.delete("pysort").await.status, 200);
+    assert!(keys(&mut conn, "argorithm:run*:pysort:*").await.is_empty());
+}

@@ -22,6 +22,9 @@ pub enum ModuleError {
     Busy,
 }
 
+/// A frame of the author's program: the function, and the line in it.
+pub type Frame = (String, u32);
+
 /// Why a run produced no trace. `kind()` is the stable name clients see.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum RunError {
@@ -35,8 +38,9 @@ pub enum RunError {
     OutputLimitExceeded(String),
     #[error("the program emitted an invalid state (state {index}): {reason}")]
     InvalidState { index: usize, reason: String },
+    /// `at`: where in the author's file it failed, outermost frame first, when known (Python).
     #[error("the program failed: {message}{}", stderr_suffix(.stderr))]
-    RuntimeError { message: String, stderr: String },
+    RuntimeError { message: String, stderr: String, at: Vec<Frame> },
     #[error("the program rejected its input: {0}")]
     Rejected(String),
     #[error("the module cannot be run: {0}")]

@@ -3,7 +3,7 @@
 //! limiter.
 use crate::error::RunError;
 use crate::limits::Limits;
-use crate::trace::{StateChecker, Trace};
+use crate::trace::{LineEntry, StateChecker, Trace};
 use wasmtime::ResourceLimiter;
 
 pub(crate) struct HostState {
@@ -49,6 +49,27 @@ impl HostState {
         match self.checker.push(&mut self.trace, bytes) {
             Ok(()) => Ok(()),
             Err(reason) => Err(self.invalid_state(reason)),
+        }
+    }
+
+    /// Checks one entry of where a state was made (`{"line", "frames"}`), and keeps it. Lines
+    /// follow the states, one per state, and count against their own output limit.
+    pub fn accept_line(&mut self, bytes: &[u8]) -> wasmtime::Result<()> {
+        let fail = |why: String| RunError::RuntimeError { message: format!("the runtime sent unusable lines: {why}"), stderr: String::new(), at: Vec::new() };
+        if self.trace.line_count() >= self.trace.len() {
+            return Err(self.fail_with(fail(format!("more lines than the {} states", self.trace.len()))));
+        }
+        if self.trace.line_bytes().saturating_add(bytes.len()) > self.max_output_bytes {
+            let e = RunError::OutputLimitExceeded(format!("more than {} bytes of lines", self.max_output_bytes));
+            return Err(self.fail_with(e));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| e.to_string());
+        match text.and_then(|t| serde_json::from_str::<LineEntry>(t).map(|_| t).map_err(|e| e.to_string())) {
+            Ok(entry) => {
+                self.trace.push_line(entry);
+                Ok(())
+            }
+            Err(why) => Err(self.fail_with(fail(why))),
         }
     }
 

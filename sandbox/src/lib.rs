@@ -26,9 +26,9 @@ mod traps;
 mod wasm;
 
 pub use epoch::Cancel;
-pub use error::{ModuleError, RunError};
+pub use error::{Frame, ModuleError, RunError};
 pub use kind::ProgramKind;
 pub use limits::Limits;
 pub use python::PythonSetup;
-pub use sandbox::{Compiled, Sandbox};
-pub use trace::{is_trace_json, Trace, MAX_STATE_DEPTH};
+pub use sandbox::{Compiled, RunOptions, Sandbox};
+pub use trace::{is_lines_json, is_trace_json, Trace, MAX_STATE_DEPTH};

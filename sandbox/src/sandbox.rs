@@ -63,6 +63,16 @@ fn key(kind: ProgramKind, file_name: &str, bytes: &[u8]) -> [u8; 32] {
     }
 }
 
+/// How one run is made, besides its program and parameters.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Stops the run within one epoch tick once set.
+    pub cancel: Cancel,
+    /// Keep where each state was made (`Trace::lines_json`): the line of the author's file, and
+    /// the author's frames. Python programs only; a module's trace has no lines.
+    pub lines: bool,
+}
+
 /// The runtimes and the compiled-program cache. One per process.
 pub struct Sandbox {
     limits: Limits,
@@ -161,10 +171,15 @@ impl Sandbox {
 
     /// `run`, stopped within one epoch tick once `cancel` is set (`RunError::Cancelled`).
     pub fn run_until_cancelled(&self, compiled: &Compiled, entry: &str, params: &[u8], cancel: &Cancel) -> Result<Trace, RunError> {
+        self.run_with(compiled, entry, params, &RunOptions { cancel: cancel.clone(), lines: false })
+    }
+
+    /// `run`, as `options` say.
+    pub fn run_with(&self, compiled: &Compiled, entry: &str, params: &[u8], options: &RunOptions) -> Result<Trace, RunError> {
         match &compiled.program {
-            Program::Wasm(program) => self.wasm.run(program, entry, params, &self.limits, cancel),
+            Program::Wasm(program) => self.wasm.run(program, entry, params, &self.limits, &options.cancel),
             Program::Python(program) => match self.python() {
-                Ok(python) => python.run(program, entry, params, &self.limits, cancel),
+                Ok(python) => python.run(program, entry, params, &self.limits, options),
                 Err(why) => Err(RunError::InvalidModule(format!("the Python runtime is unavailable: {why}"))),
             },
         }

@@ -11,13 +11,54 @@ pub struct Trace {
     text: String,
     /// Where each state ends in `text`.
     ends: Vec<usize>,
+    /// Where each state was made, when the run was asked for it.
+    lines: Option<Lines>,
+}
+
+/// The entries `{"line": n, "frames": [[function, line], ...]}` separated by commas, and how
+/// many there are.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Lines {
+    text: String,
+    count: usize,
 }
 
 impl Trace {
     /// Room for `bytes` of state text and `states` states before the first reallocation:
     /// growing from empty copied a typical trace about twice over.
     pub(crate) fn with_capacity(bytes: usize, states: usize) -> Self {
-        Trace { text: String::with_capacity(bytes), ends: Vec::with_capacity(states) }
+        Trace { text: String::with_capacity(bytes), ends: Vec::with_capacity(states), lines: None }
+    }
+
+    /// Where each state was made, as one JSON array (one entry per state), for a run that was
+    /// asked for it.
+    pub fn lines_json(&self) -> Option<String> {
+        self.lines.as_ref().map(|l| format!("[{}]", l.text))
+    }
+
+    /// Entries of `lines_json` so far (0 when lines were not asked for).
+    pub fn line_count(&self) -> usize {
+        self.lines.as_ref().map_or(0, |l| l.count)
+    }
+
+    /// Bytes of line entries so far.
+    pub(crate) fn line_bytes(&self) -> usize {
+        self.lines.as_ref().map_or(0, |l| l.text.len())
+    }
+
+    /// Appends a checked line entry.
+    pub(crate) fn push_line(&mut self, entry: &str) {
+        let lines = self.lines.get_or_insert_with(Lines::default);
+        if lines.count > 0 {
+            lines.text.push(',');
+        }
+        lines.text.push_str(entry);
+        lines.count += 1;
+    }
+
+    /// Marks a run asked for lines, so that a trace of no states still has its (empty) lines.
+    pub(crate) fn expect_lines(&mut self) {
+        self.lines.get_or_insert_with(Lines::default);
     }
 
     pub fn len(&self) -> usize {
@@ -95,6 +136,21 @@ impl<'de> Deserialize<'de> for IgnoredString {
         }
         d.deserialize_str(V)
     }
+}
+
+/// Where one state was made, as a run with lines sends it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub(crate) struct LineEntry {
+    line: Option<u32>,
+    frames: Vec<(String, u32)>,
+}
+
+/// Whether `text` is a JSON array of `states` line entries (`Trace::lines_json`): the check for
+/// lines stored outside the server (a cache) before they reach a client.
+pub fn is_lines_json(text: &str, states: usize) -> bool {
+    serde_json::from_str::<Vec<LineEntry>>(text).is_ok_and(|lines| lines.len() == states)
 }
 
 /// Whether `text` is a JSON array of states of the emitted shape: the check for a trace that

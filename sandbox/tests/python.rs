@@ -183,7 +183,7 @@ fn a_print_flood_is_kept_up_to_a_cap_and_shown_with_the_error() {
     let sandbox = shared();
     let flood = program("    for i in range(50000):\n        print('line', i)\n    raise ValueError('after printing')");
     let err = run(sandbox, &flood, "{}").unwrap_err();
-    let RunError::RuntimeError { message, stderr } = &err else { panic!("{err}") };
+    let RunError::RuntimeError { message, stderr, .. } = &err else { panic!("{err}") };
     assert!(message.contains("ValueError: after printing"), "{message}");
     assert!(stderr.starts_with("line 0\nline 1\n"), "{stderr:.200}");
     assert!(stderr.len() < 20 << 10, "the output is capped: {} bytes", stderr.len());

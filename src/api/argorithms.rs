@@ -10,7 +10,7 @@ use crate::state::AppState;
 use poem::web::Data;
 use poem::Request;
 use poem_openapi::param::Path;
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
 use sandbox::ProgramKind;
@@ -157,6 +157,18 @@ const FIELD_TOO_LONG: &str = "A config field is longer than the server keeps.";
 const OVER_SHARE: &str = "The client already holds its share of the upload-check slots (SANDBOX_CLIENT_SHARE) and other clients are waiting.";
 
 statuses!(ListStatuses { 503 => FULL_GET });
+statuses!(SourceStatuses {
+    403 => "The server does not share source (SOURCE=DISABLED).",
+    404 => "No ARgorithm with this ID, or it is a WebAssembly module, which has no source.",
+    503 => FULL_GET,
+});
+
+#[derive(ApiResponse)]
+enum SourceResponse {
+    /// The Python file, as it was uploaded.
+    #[oai(status = 200)]
+    Ok(PlainText<String>),
+}
 statuses!(ViewStatuses { 404 => "No ARgorithm with this ID.", 503 => FULL_GET });
 statuses!(InsertStatuses {
     400 => UPLOAD_REFUSED,
@@ -219,6 +231,27 @@ impl ArgorithmsApi {
     ) -> Result<Json<Argorithm>, Errors<ViewStatuses>> {
         let record = state.storage.get_argorithm(&argorithm_id).await.map_err(|e| ApiError::from_storage(e, "ARgorithm"))?;
         Ok(record.map(|r| Json(r.into())).ok_or_else(|| ApiError::not_found("no such argorithm"))?)
+    }
+
+    /// The source of a Python ARgorithm, for the player's code pane (the lines of a run with
+    /// `"lines": true` are lines of this text). Anyone who may view the ARgorithm may read it,
+    /// unless the server is started with SOURCE=DISABLED.
+    #[oai(path = "/argorithms/source/:argorithmID", method = "get", operation_id = "argorithm_source")]
+    async fn source(
+        &self,
+        state: Data<&Arc<AppState>>,
+        #[oai(name = "argorithmID")] argorithm_id: Path<String>,
+    ) -> Result<SourceResponse, Errors<SourceStatuses>> {
+        if !state.settings.share_source {
+            return Err(ApiError::forbidden("this server does not share ARgorithms' source (SOURCE=DISABLED)").into());
+        }
+        let record = existing(&state, &argorithm_id).await?;
+        if ProgramKind::of_file(&record.filename).ok() != Some(ProgramKind::Python) {
+            return Err(ApiError::not_found(format!("{} is a WebAssembly module: there is no source to show", record.filename)).into());
+        }
+        let blob = state.storage.get_module(&record.argorithm_id).await.map_err(|e| ApiError::from_storage(e, "argorithm"))?;
+        let blob = blob.ok_or_else(|| ApiError::not_found("argorithm not found"))?;
+        Ok(SourceResponse::Ok(PlainText(String::from_utf8_lossy(&blob.bytes).into_owned())))
     }
 
     /// Publishes a new ARgorithm: the module and its config in one multipart request. The

@@ -123,5 +123,6 @@ mod tests {
         assert_eq!(statuses("post", "/users/login"), want(&["200", "400", "401", "404", "405", "408", "413", "415", "422", "503"]));
         assert_eq!(statuses("post", "/admin/grant"), want(&["200", "400", "401", "404", "405", "406", "408", "413", "415", "503"]));
         assert_eq!(statuses("get", "/auth"), want(&["200", "404", "503"]));
+        assert_eq!(statuses("get", "/argorithms/source/{argorithmID}"), want(&["200", "403", "404", "503"]));
     }
 }

@@ -24,6 +24,20 @@ struct RunRequest {
     parameters: Option<serde_json::Value>,
     /// Sent by old clients; ignored.
     user: Option<String>,
+    /// `true` adds `lines` to the answer: where each state was made. Without it the answer is
+    /// the legacy one, byte for byte.
+    lines: Option<bool>,
+}
+
+/// Where one state was made.
+#[derive(Object)]
+struct Line {
+    /// The line of the ARgorithm's file that made the state: the innermost of `frames`. Null
+    /// for a state the program did not make through the toolkit, and for WebAssembly modules.
+    line: Option<u32>,
+    /// The author's own frames, `[function, line]`, outermost first (at most the innermost 32):
+    /// the call chain that led to the state.
+    frames: Vec<serde_json::Value>,
 }
 
 /// One step of the trace, as the app renders it.
@@ -44,6 +58,11 @@ struct RunResult {
     data: Vec<State>,
     /// Why the given parameters were not used.
     detail: Option<String>,
+    /// Only when asked for (`"lines": true`): one entry per state of `data`.
+    lines: Option<Vec<Line>>,
+    /// Only when asked for lines, and the given parameters raised an exception (so the example
+    /// ran): where, as the author's frames `[function, line]`, outermost first.
+    error_at: Option<Vec<serde_json::Value>>,
 }
 
 #[derive(ApiResponse)]
@@ -74,15 +93,23 @@ fn status(source: Source) -> &'static str {
     }
 }
 
-/// `{"status":..,"data":[states],"detail":..}` around a trace that is not copied: a trace
-/// served to many clients (the example's) is one allocation.
+/// `{"status":..,"data":[states],"detail":..}` (and `lines`, `error_at` when asked for) around
+/// a trace that is not copied: a trace served to many clients (the example's) is one allocation.
 fn answer(ran: Ran) -> RawJson<RunResult> {
-    let head = Bytes::from(format!("{{\"status\":\"{}\",\"data\":", status(ran.source)));
-    let tail = match ran.example_because {
-        Some(detail) => Bytes::from(format!(",\"detail\":{}}}", serde_json::Value::from(detail))),
-        None => Bytes::from_static(b"}"),
-    };
-    RawJson::from_parts(vec![head, ran.trace, tail])
+    let mut parts = vec![Bytes::from(format!("{{\"status\":\"{}\",\"data\":", status(ran.source))), ran.result.trace];
+    if let Some(lines) = ran.result.lines {
+        parts.extend([Bytes::from_static(b",\"lines\":"), lines]);
+    }
+    let mut tail = String::new();
+    if let Some(at) = ran.given_failed_at {
+        tail.push_str(&format!(",\"error_at\":{}", serde_json::json!(at)));
+    }
+    if let Some(detail) = ran.example_because {
+        tail.push_str(&format!(",\"detail\":{}", serde_json::Value::from(detail)));
+    }
+    tail.push('}');
+    parts.push(Bytes::from(tail));
+    RawJson::from_parts(parts)
 }
 
 pub struct RunApi;
@@ -105,7 +132,7 @@ impl RunApi {
         let given = req.parameters.clone().unwrap_or_else(|| serde_json::json!({}));
         // Boxed: the run's future is several KB (cache, storage and sandbox calls), and every
         // layer of middleware would otherwise move it by value on each request.
-        let outcome = Box::pin(state.runs.run(&client, &record, &given)).await;
+        let outcome = Box::pin(state.runs.run(&client, &record, &given, req.lines.unwrap_or(false))).await;
         let label = match &outcome {
             Ok(ran) => status(ran.source),
             Err(RunFailure::Refused(_) | RunFailure::Gone | RunFailure::Storage(StorageError::Unavailable(_))) => "busy",

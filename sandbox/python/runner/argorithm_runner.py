@@ -58,10 +58,68 @@ _created = 0
 
 _State, _ARgorithmError = toolkit_utils.State, toolkit_utils.ARgorithmError
 
+# Where each state of this run was made, by the state's id, when the run was asked for its lines
+# (else None); and the author's file, whose frames are the ones that count.
+_where = None
+_author_file = None
+# Frames kept of a state's call chain, the innermost ones: deep recursion stays bounded.
+_MAX_CHAIN = 32
+# Bound at import: a program may replace builtins for everyone.
+_getframe, _id = sys._getframe, id
+
 
 def _set_budget(limit):
     global _limit, _created
     _limit, _created = limit, 0
+
+
+def _record_lines(filename, entry=None):
+    """From now on, note where each state is made (None stops it). `entry`, the function the
+    run calls, is watched for its returns: a state made once it has returned (a node that its
+    locals held, deleted as its frame goes) has no author frame left on the stack, and is
+    shown where the entry returned."""
+    global _where, _author_file, _returned_at
+    _where, _author_file, _returned_at = ({} if filename else None), filename, None
+    code = getattr(entry, "__code__", None)
+    if filename and isinstance(code, types.CodeType) and code.co_filename == filename:
+        sys.monitoring.set_local_events(_MONITOR, code, sys.monitoring.events.PY_RETURN)
+
+
+# Where the entry function last returned, as a chain of one frame.
+_returned_at = None
+# A sys.monitoring tool of the runner's own (0, 1, 2 and 5 are named for debuggers, coverage,
+# profilers and optimizers).
+_MONITOR = 4
+
+
+def _on_return(code, offset, retval):
+    global _returned_at
+    for start, end, line in code.co_lines():
+        if start <= offset < end and line is not None:
+            _returned_at = [[code.co_name, line]]
+            break
+
+
+sys.monitoring.use_tool_id(_MONITOR, "argorithm-lines")
+sys.monitoring.register_callback(_MONITOR, sys.monitoring.events.PY_RETURN, _on_return)
+
+
+def _chain():
+    """The author's frames on the stack, outermost first: where the state being added was made,
+    whoever's method (the toolkit's, a helper's) made it."""
+    frames = []
+    frame = _getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename == _author_file:
+            frames.append([code.co_name, frame.f_lineno])
+            if len(frames) == _MAX_CHAIN:
+                break
+        frame = frame.f_back
+    if not frames and _returned_at is not None:
+        return [list(f) for f in _returned_at]
+    frames.reverse()
+    return frames
 
 
 def _counted_add_state(self, state):
@@ -74,6 +132,8 @@ def _counted_add_state(self, state):
     if not isinstance(state, _State):
         raise AssertionError(_ARgorithmError("state should be of Type state"))
     self.states.append(state)
+    if _where is not None:
+        _where[_id(state)] = _chain()
 
 
 class _CappedOutput:
@@ -108,8 +168,8 @@ class _CappedOutput:
         return out
 
 
-def _failure(kind, message, output=None):
-    return Err(wit_world.Failure(kind, message, output.text() if output else ""))
+def _failure(kind, message, output=None, frames=()):
+    return Err(wit_world.Failure(kind, message, output.text() if output else "", list(frames)))
 
 
 def _module_for(filename):
@@ -123,17 +183,29 @@ def _module_for(filename):
     return module
 
 
-def _author_traceback(error, filename, source):
+def _author_frames(error, filename):
+    """The frames of `error`'s traceback in the author's file, outermost first, the last
+    MAX_FRAMES of them."""
+    frames = [(frame, lineno) for frame, lineno in traceback.walk_tb(error.__traceback__) if frame.f_code.co_filename == filename]
+    return frames[-MAX_FRAMES:]
+
+
+def _exception(error, filename, source, output):
+    """The failure of an exception: the author's traceback, and where it was raised."""
+    frames = _author_frames(error, filename)
+    at = [wit_world.Frame(frame.f_code.co_name, lineno or 0) for frame, lineno in frames]
+    return _failure(wit_world.FailureKind.EXCEPTION, _author_traceback(error, filename, source, frames), output, at)
+
+
+def _author_traceback(error, filename, source, frames):
     """The traceback of `error` through the author's file only, newest frame last. Lines come
     from the source itself: there are no files to read them from."""
     source_lines = source.splitlines()
-    frames = []
-    for frame, lineno in traceback.walk_tb(error.__traceback__):
-        if frame.f_code.co_filename != filename:
-            continue
+    summaries = []
+    for frame, lineno in frames:
         line = source_lines[lineno - 1].strip() if lineno and 0 < lineno <= len(source_lines) else ""
-        frames.append(traceback.FrameSummary(filename, lineno, frame.f_code.co_name, line=line, lookup_line=False))
-    lines = traceback.StackSummary.from_list(frames[-MAX_FRAMES:]).format()
+        summaries.append(traceback.FrameSummary(filename, lineno, frame.f_code.co_name, line=line, lookup_line=False))
+    lines = traceback.StackSummary.from_list(summaries).format()
     lines += traceback.format_exception_only(type(error), error)
     head = "Traceback (most recent call last):\n" if frames else ""
     return head + "".join(lines).rstrip("\n")
@@ -173,9 +245,9 @@ def _missing_module_message(name, filename, lineno=None):
 _BATCH = 64
 
 
-def _serialize(states, emit):
+def _serialize(states, emit, emit_lines=None):
     """Sends the states to the host as JSON arrays of up to _BATCH states; the host counts them
-    and their bytes."""
+    and their bytes. With `emit_lines`, where each was made follows, in batches as well."""
     encoder = encoders.StateEncoder(allow_nan=False, separators=(",", ":"))
     contents = []
     for index, state in enumerate(states):
@@ -190,7 +262,7 @@ def _serialize(states, emit):
     while True:
         batch = contents[start:start + _BATCH]
         if not batch:
-            return
+            break
         try:
             text = encoder.encode(batch)
         except (TypeError, ValueError):
@@ -198,6 +270,23 @@ def _serialize(states, emit):
             raise
         emit(text)
         start += _BATCH
+    if emit_lines is not None:
+        _serialize_lines(states, emit_lines)
+
+
+def _serialize_lines(states, emit_lines):
+    """One entry per state: its line (the innermost of the author's frames) and the frames; a
+    state appended to `states` by hand, not made through the toolkit, has none."""
+    encoder = json.JSONEncoder(separators=(",", ":"))
+    entries = []
+    for state in states:
+        frames = _where.get(_id(state)) or []
+        entries.append({"line": frames[-1][1] if frames else None, "frames": frames})
+        if len(entries) == _BATCH:
+            emit_lines(encoder.encode(entries))
+            entries = []
+    if entries:
+        emit_lines(encoder.encode(entries))
 
 
 def _unserializable(encoder, batch, start):
@@ -235,19 +324,20 @@ class WitWorld(wit_world.WitWorld):
         except MemoryError:
             raise _failure(wit_world.FailureKind.OUT_OF_MEMORY, "MemoryError", output)
         except BaseException as e:
-            raise _failure(wit_world.FailureKind.EXCEPTION, _author_traceback(e, filename, source), output)
+            raise _exception(e, filename, source, output)
         callables = [name for name, value in module.__dict__.items() if callable(value)]
         # The source travels with the code, for the lines of a traceback at run time.
         return wit_world.Checked(marshal.dumps((code, source)), callables)
 
-    def run(self, code: bytes, filename: str, entry: str, params: str, max_states: int, max_output: int) -> None:
-        _run(code, filename, entry, params, max_states, max_output, wit_world.emit)
+    def run(self, code: bytes, filename: str, entry: str, params: str, max_states: int, max_output: int, lines: bool) -> None:
+        _run(code, filename, entry, params, max_states, max_output, wit_world.emit, wit_world.emit_lines if lines else None)
 
 
-def _run(code, filename, entry, params, max_states, max_output, emit):
+def _run(code, filename, entry, params, max_states, max_output, emit, emit_lines=None):
     output = _CappedOutput(max_output)
     sys.stdout = sys.stderr = output
     _set_budget(max_states)
+    _record_lines(filename if emit_lines is not None else None)
     source = ""
     try:
         program, source = marshal.loads(code)
@@ -256,6 +346,8 @@ def _run(code, filename, entry, params, max_states, max_output, emit):
         function = module.__dict__.get(entry)
         if not callable(function):
             raise _failure(wit_world.FailureKind.MISSING_FUNCTION, f"{filename} defines no function `{entry}`", output)
+        if emit_lines is not None:
+            _record_lines(filename, function)
         result = function(**json.loads(params))
         if _created > _limit:
             # The program caught the budget's exception and returned anyway.
@@ -263,7 +355,7 @@ def _run(code, filename, entry, params, max_states, max_output, emit):
         states = getattr(result, "states", None)
         if states is None:
             raise _InvalidResult(f"`{entry}` returned {type(result).__name__}, not a StateSet")
-        _serialize(states, emit)
+        _serialize(states, emit, emit_lines)
     except Err:
         raise
     except _TooManyStates:
@@ -278,7 +370,7 @@ def _run(code, filename, entry, params, max_states, max_output, emit):
         if _created > _limit:
             # The program caught the budget's exception and failed later.
             raise _failure(wit_world.FailureKind.TOO_MANY_STATES, f"more than {max_states} states", output)
-        raise _failure(wit_world.FailureKind.EXCEPTION, _author_traceback(e, filename, source), output)
+        raise _exception(e, filename, source, output)
 
 toolkit_utils.StateSet.add_state = _counted_add_state
 
@@ -289,8 +381,11 @@ def _warm_up():
     from itertools import count
 
     checked = WitWorld().check(_WARM_UP, "warm_up.py")
-    for _ in range(8):
-        _run(checked.code, "warm_up.py", "run", '{"array": [5, 3, 8, 1, 9, 2], "text": "warm"}', 1 << 20, 1 << 10, lambda _: None)
+    for i in range(8):
+        # Runs with lines too, so that their path is as warm as the plain one.
+        lines = (lambda _: None) if i % 2 else None
+        _run(checked.code, "warm_up.py", "run", '{"array": [5, 3, 8, 1, 9, 2], "text": "warm"}', 1 << 20, 1 << 10, lambda _: None, lines)
+    _record_lines(None)
     ARgorithmToolkit._ids._counter = count(1)
     sys.modules.pop("warm_up", None)
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__

@@ -13,6 +13,7 @@ mod spares;
 mod state;
 
 use crate::epoch::{base_config, Cancel, Ticker};
+use crate::sandbox::RunOptions;
 use crate::error::{ModuleError, RunError};
 use crate::host::HostState;
 use crate::limits::Limits;
@@ -190,19 +191,28 @@ impl PythonRuntime {
     }
 
     /// Runs `entry(**params)` of a checked program in a fresh instance.
-    pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits, cancel: &Cancel) -> Result<Trace, RunError> {
+    pub(crate) fn run(&self, program: &PythonProgram, entry: &str, params: &[u8], limits: &Limits, options: &RunOptions) -> Result<Trace, RunError> {
+        let cancel = &options.cancel;
         let params = std::str::from_utf8(params).map_err(|e| RunError::Rejected(format!("the parameters are not UTF-8: {e}")))?;
         let max_states = u32::try_from(limits.max_states).unwrap_or(u32::MAX);
         let Fresh { mut store, runner } = self.spares.take(cancel).map_err(|e| match out_of_slots(&e) {
             true => RunError::Busy,
-            false => RunError::RuntimeError { message: format!("the Python runtime cannot start: {e:#}"), stderr: String::new() },
+            false => RunError::RuntimeError { message: format!("the Python runtime cannot start: {e:#}"), stderr: String::new(), at: Vec::new() },
         })?;
-        let outcome = runner.call_run(&mut store, &program.code, &program.file_name, entry, params, max_states, MAX_PRINTED);
+        if options.lines {
+            store.data_mut().host.trace.expect_lines();
+        }
+        let outcome = runner.call_run(&mut store, &program.code, &program.file_name, entry, params, max_states, MAX_PRINTED, options.lines);
         let state = &mut store.data_mut().host;
         if let Some(e) = state.error.take() {
             return Err(e);
         }
         match outcome {
+            Ok(Ok(())) if options.lines && state.trace.line_count() != state.trace.len() => Err(RunError::RuntimeError {
+                message: format!("the runtime sent {} lines for {} states", state.trace.line_count(), state.trace.len()),
+                stderr: String::new(),
+                at: Vec::new(),
+            }),
             Ok(Ok(())) => Ok(std::mem::take(&mut state.trace)),
             Ok(Err(failure)) => Err(failure_error(failure, state.limiter.hit, limits)),
             Err(trap) => Err(trap_error(trap, state, limits)),
@@ -218,7 +228,11 @@ fn failure_error(failure: Failure, memory_refused: bool, limits: &Limits) -> Run
         FailureKind::TooManyStates => RunError::OutputLimitExceeded(failure.message),
         FailureKind::OutOfMemory => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
         _ if memory_refused => RunError::MemoryLimitExceeded { limit_mib: limits.python_memory_bytes >> 20 },
-        _ => RunError::RuntimeError { message: failure.message, stderr: failure.output },
+        _ => RunError::RuntimeError {
+            message: failure.message,
+            stderr: failure.output,
+            at: failure.frames.into_iter().map(|f| (f.function, f.line)).collect(),
+        },
     }
 }
 
@@ -232,5 +246,5 @@ fn trap_error(e: wasmtime::Error, state: &HostState, limits: &Limits) -> RunErro
         return RunError::Busy;
     }
     limit_behind(&e, state, limits, limits.python_memory_bytes)
-        .unwrap_or_else(|| RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new() })
+        .unwrap_or_else(|| RunError::RuntimeError { message: format!("the Python runtime failed: {e:#}"), stderr: String::new(), at: Vec::new() })
 }

@@ -52,5 +52,12 @@ impl RunnerImports for PyState {
             None => Err(self.host.invalid_state("the runner sent states that are not a JSON array of objects".into())),
         }
     }
+
+    fn emit_lines(&mut self, lines: String) -> wasmtime::Result<()> {
+        match crate::json_value::array_items(lines.as_bytes()) {
+            Some(items) => items.into_iter().try_for_each(|entry| self.host.accept_line(entry)),
+            None => Err(self.host.invalid_state("the runner sent lines that are not a JSON array of objects".into())),
+        }
+    }
 }
 

@@ -23,9 +23,10 @@ pub(super) fn run(engine: &Engine, pre: &InstancePre<WasmState>, entry: &str, pa
         Ok(code) => Err(RunError::RuntimeError {
             message: format!("the entry function returned {code} (0 means success)"),
             stderr: state.stderr(),
+            at: Vec::new(),
         }),
         Err(e) => Err(limit_behind(&e, &state.host, limits, limits.memory_bytes)
-            .unwrap_or_else(|| RunError::RuntimeError { message: format!("{e:#}"), stderr: state.stderr() })),
+            .unwrap_or_else(|| RunError::RuntimeError { message: format!("{e:#}"), stderr: state.stderr(), at: Vec::new() })),
     }
 }
 
