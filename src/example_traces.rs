@@ -25,7 +25,7 @@ impl ExampleTraces {
         let cache = Cache::builder()
             .weigher(|_, outcome: &Outcome| {
                 let size = match outcome.as_ref() {
-                    Ok(result) => result.len(),
+                    Ok(result) => result.bytes(),
                     Err(e) => e.to_string().len(),
                 };
                 u32::try_from(size + 64).unwrap_or(u32::MAX)

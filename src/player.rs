@@ -11,6 +11,7 @@ pub const INDEX: &str = include_str!("player/index.html");
 const ASSETS: &[(&str, &str, &str)] = &[
     ("player.css", "text/css; charset=utf-8", include_str!("player/player.css")),
     ("api.js", "text/javascript; charset=utf-8", include_str!("player/api.js")),
+    ("code.js", "text/javascript; charset=utf-8", include_str!("player/code.js")),
     ("params.js", "text/javascript; charset=utf-8", include_str!("player/params.js")),
     ("playback.js", "text/javascript; charset=utf-8", include_str!("player/playback.js")),
     ("player.js", "text/javascript; charset=utf-8", include_str!("player/player.js")),

@@ -21,7 +21,7 @@ impl Traced {
     }
 
     /// Bytes held, for the caches' weights.
-    pub fn len(&self) -> usize {
+    pub fn bytes(&self) -> usize {
         self.trace.len() + self.lines.as_ref().map_or(0, Bytes::len)
     }
 }

@@ -2,10 +2,13 @@
 //! pooling allocator, the legacy-form bubblesort on 10 elements (101 states), and the trace.
 //! Baselines measured in the same run: a Python program that returns an empty StateSet (the
 //! fixed cost of a fresh Python instance), and the WebAssembly bubblesort on the same input.
+//! Then the same bubblesort asked for its lines (where each state was made, for the player's
+//! code pane), against the run without them, interleaved in one loop so that both see the same
+//! machine.
 //!
 //!     cargo bench -p sandbox --bench python_run
 use sandbox::testing::{guest_wasm, measure, python_example, python_setup, require_python};
-use sandbox::{Limits, Sandbox};
+use sandbox::{Limits, RunOptions, Sandbox};
 use std::time::Instant;
 
 fn main() {
@@ -41,4 +44,26 @@ fn main() {
     if let (Some(wasm), Some(python)) = (wasm, python) {
         println!("bubblesort.py / WebAssembly bubblesort (p50): {:.0}", python.as_secs_f64() / wasm.as_secs_f64());
     }
+
+    // With and without lines, alternating, so that drift on a noisy machine hits both alike.
+    let lined = RunOptions { lines: true, ..RunOptions::default() };
+    let (mut plain, mut with_lines) = (Vec::with_capacity(iterations), Vec::with_capacity(iterations));
+    for _ in 0..iterations {
+        let t = Instant::now();
+        sandbox.run(&bubblesort, "run", params).unwrap();
+        plain.push(t.elapsed());
+        let t = Instant::now();
+        let trace = sandbox.run_with(&bubblesort, "run", params, &lined).unwrap();
+        with_lines.push(t.elapsed());
+        assert_eq!(trace.line_count(), trace.len());
+    }
+    plain.sort();
+    with_lines.sort();
+    let p50 = |v: &[std::time::Duration]| v[v.len() / 2].as_secs_f64() * 1e3;
+    println!(
+        "bubblesort.py with lines: p50 {:.3} ms against {:.3} ms without, interleaved: {:.2}x",
+        p50(&with_lines),
+        p50(&plain),
+        p50(&with_lines) / p50(&plain)
+    );
 }

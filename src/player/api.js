@@ -23,12 +23,13 @@ export const ERROR_KINDS = {
 };
 
 export class ApiError extends Error {
-  constructor(status, detail, { kind = null, retryAfter = null } = {}) {
+  constructor(status, detail, { kind = null, retryAfter = null, errorAt = null } = {}) {
     super(detail);
     this.status = status;
     this.detail = detail;
     this.kind = kind;
     this.retryAfter = retryAfter;
+    this.errorAt = errorAt;
   }
   // One readable sentence (or two) for the page.
   get words() {
@@ -65,6 +66,7 @@ async function call(path, init = {}) {
     throw new ApiError(res.status, detail, {
       kind: body && typeof body.error === 'string' ? body.error : null,
       retryAfter: res.headers.get('retry-after'),
+      errorAt: body && Array.isArray(body.error_at) ? body.error_at : null,
     });
   }
   if (body === null && text) throw new ApiError(res.status, 'the answer is not JSON');
@@ -82,11 +84,26 @@ export async function listArgorithms() {
   return body;
 }
 
+// The page asks for lines: where each state was made, for the code pane.
 export async function run(argorithmID, parameters) {
   const headers = { 'content-type': 'application/json' };
   const token = session.token;
   if (token) headers.authorization = `Bearer ${token}`;
-  return call('/argorithms/run', { method: 'POST', headers, body: JSON.stringify({ argorithmID, parameters }) });
+  return call('/argorithms/run', { method: 'POST', headers, body: JSON.stringify({ argorithmID, parameters, lines: true }) });
+}
+
+// A Python ARgorithm's source: {text}, or {why} there is none to show.
+export async function source(argorithmID) {
+  let res;
+  try {
+    res = await fetch(`/argorithms/source/${encodeURIComponent(argorithmID)}`, { headers: { accept: 'text/plain' } });
+  } catch (e) {
+    return { why: `The source could not be fetched: ${e.message}` };
+  }
+  if (res.ok) return { text: await res.text() };
+  if (res.status === 403) return { why: 'This server does not share ARgorithms\' source.' };
+  if (res.status === 404) return { why: 'No source to show: this ARgorithm is a WebAssembly module.' };
+  return { why: `The source could not be fetched (HTTP ${res.status}).` };
 }
 
 export async function login(email, password) {

@@ -6,6 +6,7 @@
 // a run answer {"status","data"} or a golden file {"scenario","cases"} (text or parsed).
 
 import * as api from './api.js';
+import { CodePane } from './code.js';
 import { buildForm } from './params.js';
 import { normalizeInput } from './trace.js';
 import { Playback } from './playback.js';
@@ -22,8 +23,11 @@ const app = {
   lastRun: null,
 };
 
+const code = new CodePane(document.getElementById('code-pane'));
+
 const playback = new Playback({
   onStep(step) {
+    code.step(step);
     if (!app.current) return;
     if (app.current.source === 'server') writeLocation({ id: app.current.id, params: app.current.params, step });
     else writeLocation({ step });
@@ -175,6 +179,8 @@ $('params-form').addEventListener('submit', (ev) => {
 
 // ---- Running --------------------------------------------------------------------------------
 
+const fileOf = (id) => app.records.find((r) => r.argorithmID === id)?.filename ?? id;
+
 let runSeq = 0;
 // Run plays the trace from its start; a link opens its step paused.
 async function runOnServer(id, params, { step = 1, autoplay = false } = {}) {
@@ -186,8 +192,10 @@ async function runOnServer(id, params, { step = 1, autoplay = false } = {}) {
   button.textContent = 'Running…';
   $('player').dataset.loading = 'true';
   app.lastRun = { id, params, step, autoplay, status: null };
+  const source = api.source(id);
   try {
     const answer = await api.run(id, params);
+    const shared = await source;
     if (seq !== runSeq) return;
     if (!answer || !Array.isArray(answer.data)) throw new api.ApiError(200, 'the answer has no "data" list of states');
     app.lastRun.status = 200;
@@ -198,6 +206,8 @@ async function runOnServer(id, params, { step = 1, autoplay = false } = {}) {
         ? `The server ran the ARgorithm's example instead of these parameters: ${answer.detail}`
         : answer.detail);
     }
+    if (shared.text !== undefined) code.showSource(shared.text, { lines: answer.lines, errorAt: answer.error_at, title: fileOf(id) });
+    else code.showNote(shared.why);
     playback.load(answer.data, { step });
     writeLocation({ id, params, step: playback.step }, { now: true });
     if (autoplay) playback.play();
@@ -213,6 +223,13 @@ async function runOnServer(id, params, { step = 1, autoplay = false } = {}) {
       if (app.authOn) $('login-email').focus();
     }
     showError(e, `Running ${id}`);
+    // A run that raised: its line, in the code.
+    const shared = await source;
+    if (seq !== runSeq) return;
+    if (shared.text !== undefined && e instanceof api.ApiError && e.errorAt) {
+      playback.clear();
+      code.showSource(shared.text, { errorAt: e.errorAt, title: fileOf(id) });
+    }
   } finally {
     if (seq === runSeq) {
       button.disabled = false;
@@ -255,6 +272,7 @@ function showCase(index, step = 1) {
   const c = loaded.cases[index];
   clearError();
   app.current = { source: 'file' };
+  code.showNote('No source to show: this trace was loaded from a file.');
   setStatus(c.status ?? 'file', loaded.scenario ? `${loaded.scenario}, ${c.label}` : c.label);
   showNotice(c.detail ? (c.status === 'run_example' ? `The server ran the ARgorithm's example instead of the given parameters: ${c.detail}` : c.detail) : '');
   const ms = playback.load(c.states, { step });

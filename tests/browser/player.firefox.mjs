@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { NodeBook, bigExpected, bigTrace } from './traces.mjs';
 import { Failure, assert, assertDrawn, eq, pageSnapshot } from './drawn.mjs';
+import { codePaneChecks } from './codepane.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -803,6 +804,9 @@ check('offline', async () => {
   assert(refused.length === 0, `Firefox tried to reach the outside ${refused.length} times: ${[...new Set(refused)].join(' | ')}`);
   return `no request left for the outside during the run (proxy on 127.0.0.1:${proxy.address().port} refused ${refused.length})`;
 });
+
+// The code pane's checks, shared with the other browser's script.
+codePaneChecks({ check, openPlayer, selectAndRun, expectTrace, waitStep, shot, noProblems, figures, STEP_BUDGET_MS });
 
 // ---- Run ------------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { NodeBook, bigExpected, bigTrace } from './traces.mjs';
 import { Failure, assert, assertDrawn, eq, pageSnapshot } from './drawn.mjs';
+import { codePaneChecks } from './codepane.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL ?? '').replace(/\/+$/, '');
@@ -666,6 +667,9 @@ check('a11y', async () => {
   assert(!outline.startsWith('none') && !outline.endsWith(' 0px'), `the focused control shows no outline (${outline})`);
   noProblems(page);
 });
+
+// The code pane's checks, shared with the other browser's script.
+codePaneChecks({ check, openPlayer, selectAndRun, expectTrace, waitStep, shot, noProblems, figures, STEP_BUDGET_MS });
 
 // ---- Run ------------------------------------------------------------------------------------------
 

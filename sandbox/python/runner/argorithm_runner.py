@@ -65,7 +65,8 @@ _author_file = None
 # Frames kept of a state's call chain, the innermost ones: deep recursion stays bounded.
 _MAX_CHAIN = 32
 # Bound at import: a program may replace builtins for everyone.
-_getframe, _id = sys._getframe, id
+_getframe, _id, _len, _tuple, _isinstance, _getattr = sys._getframe, id, len, tuple, isinstance, getattr
+_quote = json.encoder.encode_basestring
 
 
 def _set_budget(limit):
@@ -80,8 +81,8 @@ def _record_lines(filename, entry=None):
     shown where the entry returned."""
     global _where, _author_file, _returned_at
     _where, _author_file, _returned_at = ({} if filename else None), filename, None
-    code = getattr(entry, "__code__", None)
-    if filename and isinstance(code, types.CodeType) and code.co_filename == filename:
+    code = _getattr(entry, "__code__", None)
+    if filename and _isinstance(code, types.CodeType) and code.co_filename == filename:
         sys.monitoring.set_local_events(_MONITOR, code, sys.monitoring.events.PY_RETURN)
 
 
@@ -96,7 +97,7 @@ def _on_return(code, offset, retval):
     global _returned_at
     for start, end, line in code.co_lines():
         if start <= offset < end and line is not None:
-            _returned_at = [[code.co_name, line]]
+            _returned_at = ((code.co_name, line),)
             break
 
 
@@ -105,21 +106,24 @@ sys.monitoring.register_callback(_MONITOR, sys.monitoring.events.PY_RETURN, _on_
 
 
 def _chain():
-    """The author's frames on the stack, outermost first: where the state being added was made,
-    whoever's method (the toolkit's, a helper's) made it."""
+    """The author's frames on the stack, outermost first, as (function, line) pairs: where the
+    state being added was made, whoever's method (the toolkit's, a helper's) made it. The walk
+    stops at the runner's own frame: nothing below it is the author's."""
     frames = []
     frame = _getframe(2)
     while frame is not None:
         code = frame.f_code
+        if code is _RUN_CODE:
+            break
         if code.co_filename == _author_file:
-            frames.append([code.co_name, frame.f_lineno])
-            if len(frames) == _MAX_CHAIN:
+            frames.append((code.co_name, frame.f_lineno))
+            if _len(frames) == _MAX_CHAIN:
                 break
         frame = frame.f_back
-    if not frames and _returned_at is not None:
-        return [list(f) for f in _returned_at]
+    if not frames:
+        return _returned_at
     frames.reverse()
-    return frames
+    return _tuple(frames)
 
 
 def _counted_add_state(self, state):
@@ -275,18 +279,24 @@ def _serialize(states, emit, emit_lines=None):
 
 
 def _serialize_lines(states, emit_lines):
-    """One entry per state: its line (the innermost of the author's frames) and the frames; a
-    state appended to `states` by hand, not made through the toolkit, has none."""
-    encoder = json.JSONEncoder(separators=(",", ":"))
+    """One entry per state, `{"line": n, "frames": [[function, line], ...]}`: its line (the
+    innermost of the author's frames) and the frames; a state appended to `states` by hand, not
+    made through the toolkit, has none. Most states share their chain with others, so each
+    distinct chain is written once."""
+    written = {None: '{"line":null,"frames":[]}'}
     entries = []
     for state in states:
-        frames = _where.get(_id(state)) or []
-        entries.append({"line": frames[-1][1] if frames else None, "frames": frames})
-        if len(entries) == _BATCH:
-            emit_lines(encoder.encode(entries))
+        frames = _where.get(_id(state))
+        text = written.get(frames)
+        if text is None:
+            pairs = ",".join(["[%s,%d]" % (_quote(name), line) for name, line in frames])
+            text = written[frames] = '{"line":%d,"frames":[%s]}' % (frames[-1][1], pairs)
+        entries.append(text)
+        if _len(entries) == _BATCH:
+            emit_lines("[" + ",".join(entries) + "]")
             entries = []
     if entries:
-        emit_lines(encoder.encode(entries))
+        emit_lines("[" + ",".join(entries) + "]")
 
 
 def _unserializable(encoder, batch, start):
@@ -371,6 +381,9 @@ def _run(code, filename, entry, params, max_states, max_output, emit, emit_lines
             # The program caught the budget's exception and failed later.
             raise _failure(wit_world.FailureKind.TOO_MANY_STATES, f"more than {max_states} states", output)
         raise _exception(e, filename, source, output)
+
+# Where the walk up from a state stops (`_chain`).
+_RUN_CODE = _run.__code__
 
 toolkit_utils.StateSet.add_state = _counted_add_state
 
