@@ -6,6 +6,7 @@ use crate::epoch::Cancel;
 use crate::error::{ModuleError, RunError};
 use crate::kind::ProgramKind;
 use crate::limits::Limits;
+use crate::options::RunOptions;
 use crate::python::{PythonProgram, PythonRuntime, PythonSetup};
 use crate::trace::Trace;
 use crate::wasm::{WasmProgram, WasmRuntime};
@@ -61,16 +62,6 @@ fn key(kind: ProgramKind, file_name: &str, bytes: &[u8]) -> [u8; 32] {
             hasher.finalize().into()
         }
     }
-}
-
-/// How one run is made, besides its program and parameters.
-#[derive(Clone, Debug, Default)]
-pub struct RunOptions {
-    /// Stops the run within one epoch tick once set.
-    pub cancel: Cancel,
-    /// Keep where each state was made (`Trace::lines_json`): the line of the author's file, and
-    /// the author's frames. Python programs only; a module's trace has no lines.
-    pub lines: bool,
 }
 
 /// The runtimes and the compiled-program cache. One per process.

@@ -13,7 +13,7 @@ mod spares;
 mod state;
 
 use crate::epoch::{base_config, Cancel, Ticker};
-use crate::sandbox::RunOptions;
+use crate::options::RunOptions;
 use crate::error::{ModuleError, RunError};
 use crate::host::HostState;
 use crate::limits::Limits;
