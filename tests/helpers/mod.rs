@@ -331,11 +331,16 @@ impl BinaryServer {
             command.env(k, v);
         }
         let child = command.spawn().unwrap();
+        // Serving, not just listening: the socket takes connections into its backlog before the
+        // server accepts any, and a test that counts connections must not share the server's
+        // first moments with this probe.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !answers_200(port) {
             assert!(Instant::now() < deadline, "the server did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
+        // The probe's connection gives its slot back as it closes.
+        std::thread::sleep(Duration::from_millis(50));
         BinaryServer { child, port, _dir: dir }
     }
 
@@ -365,6 +370,19 @@ impl BinaryServer {
         let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
         line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
     }
+}
+
+/// Whether `GET /argorithm` on `port` is answered 200, the connection then closed.
+fn answers_200(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream.write_all(b"GET /argorithm HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    answer.starts_with(b"HTTP/1.1 200")
 }
 
 pub fn free_port() -> u16 {
