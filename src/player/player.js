@@ -192,7 +192,9 @@ async function runOnServer(id, params, { step = 1, autoplay = false } = {}) {
   button.textContent = 'Running…';
   $('player').dataset.loading = 'true';
   app.lastRun = { id, params, step, autoplay, status: null };
-  const source = api.source(id);
+  // Only Python ARgorithms have source on the server; a module's is not asked for.
+  const isPython = (app.records.find((r) => r.argorithmID === id)?.filename ?? '').endsWith('.py');
+  const source = isPython ? api.source(id) : Promise.resolve({ why: 'No source to show: this ARgorithm is a WebAssembly module.' });
   try {
     const answer = await api.run(id, params);
     const shared = await source;
