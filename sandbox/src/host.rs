@@ -52,6 +52,11 @@ impl HostState {
         }
     }
 
+    /// Bytes of state text the run may still send.
+    pub fn room(&self) -> usize {
+        self.max_output_bytes.saturating_sub(self.trace.bytes())
+    }
+
     /// Checks one entry of where a state was made (`{"line", "frames"}`), and keeps it. Lines
     /// follow the states, one per state, and count against their own output limit.
     pub fn accept_line(&mut self, bytes: &[u8]) -> wasmtime::Result<()> {

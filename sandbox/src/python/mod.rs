@@ -7,6 +7,7 @@
 //! changes outlives it. Besides `emit`, the component imports WASI 0.2, and is given nothing
 //! through it (`PyState`): a file opened or a folder listed is simply not there.
 mod artifact;
+mod marshal;
 mod memory;
 mod snapshot;
 mod spares;

@@ -53,6 +53,12 @@ impl RunnerImports for PyState {
         }
     }
 
+    fn emit_marshal(&mut self, states: Vec<u8>) -> wasmtime::Result<bool> {
+        let Some(batch) = super::marshal::states_json(&states, self.host.room()) else { return Ok(false) };
+        batch.states.into_iter().try_for_each(|state| self.host.accept_state(&batch.text.as_bytes()[state]))?;
+        Ok(true)
+    }
+
     fn emit_lines(&mut self, lines: String) -> wasmtime::Result<()> {
         match crate::json_value::array_items(lines.as_bytes()) {
             Some(items) => items.into_iter().try_for_each(|entry| self.host.accept_line(entry)),
