@@ -8,7 +8,8 @@
 //! - the pages that are private to the slot (written at some point: present or swapped out,
 //!   and no longer the memfd's) are found with one `PAGEMAP_SCAN` walk, with no limit on their
 //!   number, and present ones are copied back from the pristine image, so the next run writes
-//!   to them without faulting;
+//!   to them without faulting; where the kernel allows, each slot's image is write-tracked
+//!   (`written.rs`) and the walk reads only page-table bits instead of every page's descriptor;
 //! - swapped-out ones (and any in migration, which the kernel reports the same way) are
 //!   dropped with `MADV_DONTNEED`, which gives back the memfd's page, so a page that left
 //!   memory still comes back pristine;
@@ -19,6 +20,7 @@
 //! Without `PAGEMAP_SCAN` (Linux before 6.7, or a filter that refuses the ioctl), the whole
 //! initial memory is copied back: slower, never less isolated.
 use super::snapshot::MemoryImage;
+use super::written::WriteTracker;
 use parking_lot::Mutex;
 use rustix::fd::OwnedFd;
 use rustix::mm::{self, MapFlags, MprotectFlags, ProtFlags};
@@ -49,6 +51,8 @@ struct Pool {
     live: AtomicUsize,
     max_slots: usize,
     pagemap: Option<File>,
+    /// Keeps which pages were written in the page tables (`written.rs`), where the kernel allows.
+    tracker: Option<WriteTracker>,
 }
 
 /// An mmap this module made and unmaps when dropped.
@@ -74,6 +78,8 @@ struct Slot {
     mapping: Mapping,
     /// Bytes that wasm may address before trapping (the reservation, without the guard).
     capacity: usize,
+    /// Whether its image is write-tracked (`written.rs`), so a reset asks only for written pages.
+    tracked: bool,
 }
 
 impl SnapshotMemories {
@@ -87,13 +93,20 @@ impl SnapshotMemories {
         let pristine = unsafe { map(image_len, ProtFlags::READ, MapFlags::SHARED, Some(&fd)) }
             .map_err(|e| format!("cannot map the Python runtime's memory image: {e}"))?;
         let pagemap = pagemap_scan_works().then(|| File::open("/proc/self/pagemap").ok()).flatten();
-        let pool = Pool { image_len, image: fd, pristine, free: Mutex::new(Vec::new()), live: AtomicUsize::new(0), max_slots, pagemap };
+        let tracker = pagemap.as_ref().and_then(|_| WriteTracker::new());
+        let pool = Pool { image_len, image: fd, pristine, free: Mutex::new(Vec::new()), live: AtomicUsize::new(0), max_slots, pagemap, tracker };
         Ok(SnapshotMemories { pool: Arc::new(pool) })
     }
 
     /// Whether resets find changed pages with `PAGEMAP_SCAN` (else they copy the whole image).
     pub fn scans(&self) -> bool {
         self.pool.pagemap.is_some()
+    }
+
+    /// Whether the kernel keeps which pages were written (`written.rs`), so a reset's scan reads
+    /// page-table bits only.
+    pub fn tracks_writes(&self) -> bool {
+        self.pool.tracker.is_some()
     }
 
     pub fn creator(&self) -> Arc<dyn MemoryCreator> {
@@ -123,7 +136,7 @@ unsafe impl MemoryCreator for Creator {
             // SAFETY: a fresh anonymous reservation of our own.
             let mapping = unsafe { map(total, ProtFlags::empty(), MapFlags::PRIVATE | MapFlags::NORESERVE, None) }.map_err(|e| e.to_string())?;
             protect(&mapping, 0, minimum, true).map_err(|e| e.to_string())?;
-            return Ok(Box::new(PlainMemory { slot: Slot { mapping, capacity }, size: minimum }));
+            return Ok(Box::new(PlainMemory { slot: Slot { mapping, capacity, tracked: false }, size: minimum }));
         }
         if pool.live.fetch_add(1, Ordering::AcqRel) >= pool.max_slots {
             pool.live.fetch_sub(1, Ordering::AcqRel);
@@ -162,7 +175,26 @@ impl Pool {
                 0,
             )?;
         }
-        Ok(Slot { mapping, capacity })
+        let tracked = self.track(&mapping);
+        Ok(Slot { mapping, capacity, tracked })
+    }
+
+    /// Write-protects a new slot's image, and checks that the kernel then reports none of it
+    /// written; else the slot's resets ask which pages are no longer the memfd's, as without.
+    fn track(&self, mapping: &Mapping) -> bool {
+        let (Some(tracker), Some(pagemap)) = (&self.tracker, &self.pagemap) else { return false };
+        let base = mapping.base.as_ptr();
+        // SAFETY: the slot's image range, which nothing uses yet.
+        let tracked = unsafe { tracker.track(base, self.image_len) }
+            .and_then(|()| scan(pagemap, base, self.image_len, &WRITTEN))
+            .map(|written| written.is_empty());
+        match tracked {
+            Ok(true) => true,
+            outcome => {
+                tracing::warn!(?outcome, "a Python memory's writes cannot be tracked; its resets scan page descriptors instead");
+                false
+            }
+        }
     }
 
     /// Makes `slot` hold the pristine image again, then keeps it for the next instance.
@@ -170,7 +202,9 @@ impl Pool {
         let reset = self.reset(&slot, size);
         self.live.fetch_sub(1, Ordering::AcqRel);
         match reset {
-            Ok(()) => self.free.lock().push(slot),
+            Ok(true) => self.free.lock().push(slot),
+            // Dropping the slot unmaps it; the next one starts from the memfd.
+            Ok(false) => {}
             Err(e) => {
                 // Dropping the slot unmaps it: nothing of it can reach another instance.
                 tracing::warn!(error = %e, "a Python memory could not be reset; it was unmapped");
@@ -178,7 +212,8 @@ impl Pool {
         }
     }
 
-    fn reset(&self, slot: &Slot, size: usize) -> rustix::io::Result<()> {
+    /// Whether the slot can be kept: `false` when it held too many written pages.
+    fn reset(&self, slot: &Slot, size: usize) -> rustix::io::Result<bool> {
         let base = slot.mapping.base.as_ptr();
         if size > self.image_len {
             // What the run grew: zero pages again, and out of reach until the next grow.
@@ -190,15 +225,21 @@ impl Pool {
         let Some(pagemap) = &self.pagemap else {
             // SAFETY: both ranges are `image_len` bytes of our own mappings, not overlapping.
             unsafe { std::ptr::copy_nonoverlapping(self.pristine.base.as_ptr(), base, self.image_len) };
-            return Ok(());
+            return Ok(true);
         };
-        let regions = private_pages(pagemap, base, self.image_len)?;
+        let regions = scan(pagemap, base, self.image_len, if slot.tracked { &WRITTEN } else { &PRIVATE })?;
         let private: usize = regions.iter().map(|r| r.end - r.start).sum();
         if private > PRIVATE_BUDGET {
+            if slot.tracked {
+                // Its write protection would go with the pages: a new slot is made instead.
+                return Ok(false);
+            }
             // SAFETY: inside the slot; the memfd's pages come back on the next touch.
-            return unsafe { mm::madvise(base.cast(), self.image_len, mm::Advice::LinuxDontNeed) };
+            unsafe { mm::madvise(base.cast(), self.image_len, mm::Advice::LinuxDontNeed)? };
+            return Ok(true);
         }
-        regions.iter().try_for_each(|region| self.restore(slot, region))
+        regions.iter().try_for_each(|region| self.restore(slot, region))?;
+        Ok(true)
     }
 
     /// Makes the pages of `region`, one of the slot's private pages, pristine again.
@@ -209,7 +250,9 @@ impl Pool {
         assert!(offset + len <= self.image_len, "the scan covers only the image");
         // SAFETY: inside the slot's image range, which no instance uses now.
         unsafe {
-            if region.categories & PAGE_IS_PRESENT != 0 {
+            // A written page of a tracked slot is copied over wherever it is (swapped-out pages
+            // are read back first); the other scan tells swapped-out pages apart.
+            if region.categories & PAGE_IS_SWAPPED == 0 {
                 std::ptr::copy_nonoverlapping(self.pristine.base.as_ptr().add(offset), base.add(offset), len);
                 Ok(())
             } else {
@@ -332,6 +375,7 @@ fn sealed_memfd(bytes: &[u8]) -> std::io::Result<OwnedFd> {
 }
 
 // The kernel's PAGEMAP_SCAN interface (include/uapi/linux/fs.h).
+const PAGE_IS_WRITTEN: u64 = 1 << 1;
 const PAGE_IS_FILE: u64 = 1 << 2;
 const PAGE_IS_PRESENT: u64 = 1 << 3;
 const PAGE_IS_SWAPPED: u64 = 1 << 4;
@@ -367,9 +411,29 @@ struct Region {
     categories: u64,
 }
 
-/// The pages of `[base, base + len)` that are no longer the memfd's: written at some point,
-/// whether present now or swapped out. Zero pages and the memfd's own pages are pristine.
-fn private_pages(pagemap: &File, base: *mut u8, len: usize) -> rustix::io::Result<Vec<Region>> {
+/// Which pages a scan reports.
+struct Query {
+    category_inverted: u64,
+    category_mask: u64,
+    category_anyof_mask: u64,
+    return_mask: u64,
+}
+
+/// The pages that are no longer the memfd's: written at some point, whether present now or
+/// swapped out. Zero pages and the memfd's own pages are pristine.
+const PRIVATE: Query = Query {
+    category_inverted: PAGE_IS_FILE | PAGE_IS_PFNZERO,
+    category_mask: PAGE_IS_FILE | PAGE_IS_PFNZERO,
+    category_anyof_mask: PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+    return_mask: PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+};
+
+/// In a write-tracked slot, the pages written since it was made. Exactly this query (written,
+/// and nothing else returned) takes the kernel's path that reads only page-table bits.
+const WRITTEN: Query = Query { category_inverted: 0, category_mask: PAGE_IS_WRITTEN, category_anyof_mask: 0, return_mask: PAGE_IS_WRITTEN };
+
+/// The pages of `[base, base + len)` that `query` asks for.
+fn scan(pagemap: &File, base: *mut u8, len: usize, query: &Query) -> rustix::io::Result<Vec<Region>> {
     const BATCH: usize = 256;
     let mut out = Vec::new();
     let mut buffer = [PageRegion::default(); BATCH];
@@ -385,11 +449,10 @@ fn private_pages(pagemap: &File, base: *mut u8, len: usize) -> rustix::io::Resul
             vec: buffer.as_mut_ptr() as u64,
             vec_len: BATCH as u64,
             max_pages: 0,
-            // Neither a file page nor the zero page, and present or swapped out.
-            category_inverted: PAGE_IS_FILE | PAGE_IS_PFNZERO,
-            category_mask: PAGE_IS_FILE | PAGE_IS_PFNZERO,
-            category_anyof_mask: PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
-            return_mask: PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+            category_inverted: query.category_inverted,
+            category_mask: query.category_mask,
+            category_anyof_mask: query.category_anyof_mask,
+            return_mask: query.return_mask,
         };
         let found = pagemap_scan(pagemap, &mut arg)?;
         for region in &buffer[..found] {
@@ -436,7 +499,7 @@ fn pagemap_scan_works() -> bool {
     // A page of our own heap, written just now: the scan must find it.
     let mut local = vec![1u8; 2 * HOST_PAGE];
     let aligned = local.as_mut_ptr().wrapping_add(local.as_ptr().align_offset(HOST_PAGE));
-    private_pages(&pagemap, aligned, HOST_PAGE).is_ok_and(|r| !r.is_empty())
+    scan(&pagemap, aligned, HOST_PAGE, &PRIVATE).is_ok_and(|r| !r.is_empty())
 }
 
 #[cfg(test)]
@@ -500,18 +563,61 @@ mod tests {
         let read: u32 = (0..PAGES).map(|p| u32::from(unsafe { base.add(p * HOST_PAGE).read_volatile() })).sum();
         assert!(read > 0);
         let pagemap = pool.pagemap.as_ref().unwrap();
-        assert!(private_pages(pagemap, base, image.bytes.len()).unwrap().is_empty());
+        assert!(scan(pagemap, base, image.bytes.len(), &PRIVATE).unwrap().is_empty());
         for page in [3, 4, 40] {
             // SAFETY: inside the slot.
             unsafe { base.add(page * HOST_PAGE).write_volatile(0xee) };
         }
-        let found: Vec<(usize, usize)> = private_pages(pagemap, base, image.bytes.len())
+        let found: Vec<(usize, usize)> = scan(pagemap, base, image.bytes.len(), &PRIVATE)
             .unwrap()
             .iter()
             .map(|r| ((r.start - base as usize) / HOST_PAGE, (r.end - base as usize) / HOST_PAGE))
             .collect();
         assert_eq!(found, [(3, 5), (40, 41)]);
         pool.reset(&slot, image.bytes.len()).unwrap();
+        // SAFETY: the slot's image range.
+        assert_eq!(unsafe { std::slice::from_raw_parts(base, image.bytes.len()) }, &image.bytes[..]);
+    }
+
+    #[test]
+    fn a_tracked_slot_reports_the_pages_written_since_it_was_made_and_no_others() {
+        let image = image(PAGES);
+        let memories = SnapshotMemories::new(&image, 1).unwrap();
+        let pool = &memories.pool;
+        assert!(
+            pool.tracker.is_some(),
+            "this kernel allows asynchronous write protection (Linux 6.7 or later, userfaultfd not filtered out)"
+        );
+        let slot = pool.new_slot(image.bytes.len() * 4, image.bytes.len() * 4 + HOST_PAGE).unwrap();
+        assert!(slot.tracked);
+        let base = slot.mapping.base.as_ptr();
+        let pagemap = pool.pagemap.as_ref().unwrap();
+        let written = |slot: &Slot| -> Vec<(usize, usize)> {
+            scan(pagemap, slot.mapping.base.as_ptr(), image.bytes.len(), &WRITTEN)
+                .unwrap()
+                .iter()
+                .map(|r| ((r.start - base as usize) / HOST_PAGE, (r.end - base as usize) / HOST_PAGE))
+                .collect()
+        };
+        // Reading, zero pages (every third) included, writes nothing.
+        // SAFETY: inside the slot.
+        let read: u32 = (0..PAGES).map(|p| u32::from(unsafe { base.add(p * HOST_PAGE + 9).read_volatile() })).sum();
+        assert!(read > 0);
+        assert_eq!(written(&slot), []);
+        for page in [0, 3, 4, 40, PAGES - 1] {
+            // SAFETY: inside the slot.
+            unsafe { base.add(page * HOST_PAGE + 1).write_volatile(0xee) };
+        }
+        assert_eq!(written(&slot), [(0, 1), (3, 5), (40, 41), (PAGES - 1, PAGES)]);
+        assert!(pool.reset(&slot, image.bytes.len()).unwrap());
+        // SAFETY: the slot's image range.
+        assert_eq!(unsafe { std::slice::from_raw_parts(base, image.bytes.len()) }, &image.bytes[..]);
+        // Written pages stay written (they hold the image again, as copies): every later reset
+        // copies them, whatever the next run writes.
+        // SAFETY: inside the slot.
+        unsafe { base.add(7 * HOST_PAGE).write_volatile(0xee) };
+        assert_eq!(written(&slot), [(0, 1), (3, 5), (7, 8), (40, 41), (PAGES - 1, PAGES)]);
+        assert!(pool.reset(&slot, image.bytes.len()).unwrap());
         // SAFETY: the slot's image range.
         assert_eq!(unsafe { std::slice::from_raw_parts(base, image.bytes.len()) }, &image.bytes[..]);
     }
@@ -533,7 +639,7 @@ mod tests {
         // SAFETY: the slot's image range.
         assert_eq!(unsafe { std::slice::from_raw_parts(base, image.bytes.len()) }, &image.bytes[..]);
         let pagemap = pool.pagemap.as_ref().unwrap();
-        assert!(private_pages(pagemap, base, image.bytes.len()).unwrap().is_empty(), "the page is the memfd's again");
+        assert!(scan(pagemap, base, image.bytes.len(), &PRIVATE).unwrap().is_empty(), "the page is the memfd's again");
     }
 
     #[test]
@@ -548,7 +654,7 @@ mod tests {
         let again = memory(&memories, image.bytes.len()).unwrap();
         assert_eq!(again.as_ptr(), base);
         let pagemap = memories.pool.pagemap.as_ref().unwrap();
-        assert!(private_pages(pagemap, base, image.bytes.len()).unwrap().is_empty(), "nothing private is kept");
+        assert!(scan(pagemap, base, image.bytes.len(), &PRIVATE).unwrap().is_empty(), "nothing private is kept");
         assert_eq!(contents(again.as_ref()), &image.bytes[..]);
     }
 

@@ -12,6 +12,7 @@ mod memory;
 mod snapshot;
 mod spares;
 mod state;
+mod written;
 
 use crate::epoch::{base_config, Cancel, Ticker};
 use crate::options::RunOptions;
@@ -137,6 +138,8 @@ impl PythonRuntime {
         drop(split.image);
         if !memories.scans() {
             tracing::warn!("PAGEMAP_SCAN is unavailable (Linux 6.7 or later has it): every Python run's memory is reset by copying the whole snapshot, which is slower");
+        } else if !memories.tracks_writes() {
+            tracing::warn!("userfaultfd's asynchronous write protection is unavailable (Linux 6.7 or later has it; Docker's default seccomp profile refuses it): every Python run's reset asks the kernel about each page of the snapshot, which is slower");
         }
         let engine = engine(limits, &memories)?;
         let loaded = artifact::load(&engine, &split.component, &hash, &setup.cache_dir)?;
