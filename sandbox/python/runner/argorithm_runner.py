@@ -256,7 +256,8 @@ def _serialize(states, emit, emit_marshal, emit_lines=None):
     would (a tenth of the guest's time); what the host leaves to the encoder (a set, a NaN, a
     toolkit object) is encoded here and sent as JSON, or fails here as it always did. With
     `emit_lines`, where each state was made follows, in batches as well."""
-    encoder = encoders.StateEncoder(allow_nan=False, separators=(",", ":"))
+    # Made for the first batch the host leaves to it: most runs never need one.
+    encoder = None
     contents = []
     for index, state in enumerate(states):
         if index >= _limit:
@@ -278,6 +279,8 @@ def _serialize(states, emit, emit_marshal, emit_lines=None):
         if data is not None and emit_marshal(data):
             start += _BATCH
             continue
+        if encoder is None:
+            encoder = encoders.StateEncoder(allow_nan=False, separators=(",", ":"))
         try:
             text = encoder.encode(batch)
         except (TypeError, ValueError):
