@@ -221,3 +221,29 @@ fn what_the_encoder_refuses_fails_the_run_as_it_did_before() {
         }
     }
 }
+
+#[test]
+fn marshal_data_a_program_forges_is_refused_and_the_run_goes_on() {
+    // The runner's import is within any program's reach: junk, a batch that claims four
+    // billion states, and five million shared objects (more than the host's table takes).
+    let source = r#"
+import sys
+import ARgorithmToolkit
+from ARgorithmToolkit.utils import State
+
+def run(**kwargs):
+    host = sys.modules["wit_world"]
+    answers = [
+        host.emit_marshal(b"\xff" * 10_000_000),
+        host.emit_marshal(b"[\xff\xff\xff\xff" + b"N" * 10),
+        host.emit_marshal(b"[" + (5_000_000).to_bytes(4, "little") + b"\xce" * 5_000_000),
+    ]
+    algo = ARgorithmToolkit.StateSet()
+    algo.add_state(State(state_type="answers", state_def=None, comments=repr(answers)))
+    return algo
+"#;
+    let trace = run(source, "{}").unwrap();
+    assert_eq!(trace.len(), 1, "nothing forged was taken as a state");
+    let state: serde_json::Value = serde_json::from_str(trace.states()[0]).unwrap();
+    assert_eq!(state["comments"], "[False, False, False]");
+}

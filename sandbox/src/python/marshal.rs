@@ -18,6 +18,9 @@ use std::ops::Range;
 const MAX_DEPTH: usize = 200;
 /// Set on a type code: the object is kept in the reference table (marshal's `FLAG_REF`).
 const FLAG_REF: u8 = 0x80;
+/// Shared objects taken in one batch (24 MiB of table at most); a batch with more goes the
+/// JSON way.
+const MAX_REFS: usize = 1 << 20;
 
 /// A batch written as JSON: every state's text, one after another, without separators.
 pub(crate) struct Batch {
@@ -28,7 +31,8 @@ pub(crate) struct Batch {
 /// The JSON of `data`, the marshal of a list (or tuple) of states, if it converts exactly and
 /// its states' text fits in `room` bytes.
 pub(crate) fn states_json(data: &[u8], room: usize) -> Option<Batch> {
-    let mut c = Converter { data, at: 0, out: Vec::with_capacity(data.len() + data.len() / 4), room, refs: Vec::new() };
+    // Capacities are bounded by what a batch can hold, not by what a program claims.
+    let mut c = Converter { data, at: 0, out: Vec::with_capacity((data.len() + data.len() / 4).min(room)), room, refs: Vec::new() };
     let code = c.byte()?;
     let reserved = c.reserve(code);
     let count = match code & !FLAG_REF {
@@ -36,7 +40,7 @@ pub(crate) fn states_json(data: &[u8], room: usize) -> Option<Batch> {
         b')' => c.byte()? as usize,
         _ => return None,
     };
-    let mut states = Vec::with_capacity(count.min(data.len()));
+    let mut states = Vec::with_capacity(count.min(256));
     for _ in 0..count {
         let start = c.out.len();
         c.value(1)?;
@@ -103,6 +107,10 @@ impl Converter<'_> {
         })
     }
 
+    fn refs_fit(&self) -> Option<()> {
+        (self.refs.len() <= MAX_REFS).then_some(())
+    }
+
     fn fits(&self) -> Option<()> {
         (self.out.len() <= self.room).then_some(())
     }
@@ -119,6 +127,7 @@ impl Converter<'_> {
         }
         let code = self.byte()?;
         let reserved = self.reserve(code);
+        self.refs_fit()?;
         let start = self.out.len();
         let kept = match code & !FLAG_REF {
             b'N' => self.put(b"null").map(|()| Kept::Scalar(start..self.out.len()))?,
@@ -199,6 +208,7 @@ impl Converter<'_> {
             };
         }
         let reserved = self.reserve(code);
+        self.refs_fit()?;
         let kept = match code & !FLAG_REF {
             b'z' | b'Z' | b'a' | b'A' | b'u' | b't' => {
                 let start = self.out.len();
@@ -531,6 +541,19 @@ mod tests {
         }
         assert!(states_json(&data, 200 * 202).is_some());
         assert!(states_json(&data, 200 * 202 - 1).is_none());
+    }
+
+    #[test]
+    fn a_batch_with_more_shared_objects_than_the_table_takes_is_left_to_the_encoder() {
+        // [None, None, ...], every None flagged as shared: a byte each, four bytes of text each.
+        let batch = |count: usize| {
+            let mut data = vec![b'['];
+            data.extend_from_slice(&(count as u32).to_le_bytes());
+            data.extend(std::iter::repeat_n(b'N' | FLAG_REF, count));
+            data
+        };
+        assert!(states_json(&batch(MAX_REFS), 8 * MAX_REFS).is_some());
+        assert!(states_json(&batch(MAX_REFS + 1), 8 * MAX_REFS).is_none());
     }
 
     #[test]
