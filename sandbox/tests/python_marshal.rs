@@ -247,3 +247,19 @@ def run(**kwargs):
     let state: serde_json::Value = serde_json::from_str(trace.states()[0]).unwrap();
     assert_eq!(state["comments"], "[False, False, False]");
 }
+
+#[test]
+fn a_state_nested_past_what_marshal_writes_fails_as_it_did_through_the_encoder() {
+    // Past the host's 200 levels, then past marshal's own limit, the batch goes the JSON way:
+    // the host refuses what the encoder writes; deeper still, the encoder exhausts the stack.
+    // (Measured the same with the marshal path switched off.)
+    for (depth, kind) in [(300, "invalid_state"), (2500, "invalid_state"), (50_000, "stack_overflow")] {
+        let source = format!(
+            "import ARgorithmToolkit\nfrom ARgorithmToolkit.utils import State\n\ndef run(**kwargs):\n    algo = ARgorithmToolkit.StateSet()\n    d = None\n    for _ in range({depth}):\n        d = [d]\n    algo.add_state(State(state_type='deep', state_def={{'v': d}}, comments=''))\n    return algo\n"
+        );
+        let err = run(&source, "{}").unwrap_err();
+        assert_eq!(err.kind(), kind, "{depth} levels: {err}");
+    }
+    let trace = run(DIFFERENTIAL, r#"{"seed": 1, "count": 10}"#).unwrap();
+    assert_eq!(checked(&trace).0, 10, "the sandbox runs the next program as usual");
+}

@@ -10,9 +10,10 @@
 //!   number, and present ones are copied back from the pristine image, so the next run writes
 //!   to them without faulting; where the kernel allows, each slot's image is write-tracked
 //!   (`written.rs`) and the walk reads only page-table bits instead of every page's descriptor;
-//! - swapped-out ones (and any in migration, which the kernel reports the same way) are
-//!   dropped with `MADV_DONTNEED`, which gives back the memfd's page, so a page that left
-//!   memory still comes back pristine;
+//! - in an untracked slot, swapped-out ones (and any in migration, which the kernel reports
+//!   the same way) are dropped with `MADV_DONTNEED`, which gives back the memfd's page, so a
+//!   page that left memory still comes back pristine; a tracked slot's scan does not tell them
+//!   apart, and copies the image over them (the kernel reads them back first);
 //! - memory the run grew is dropped and made inaccessible again;
 //! - a slot holding more private pages than `PRIVATE_BUDGET` is dropped whole instead, so
 //!   resident memory stays bounded whatever the programs write.

@@ -4,7 +4,7 @@
 //! the pure-Python ARgorithmToolkit), built by componentize-py with the interpreter already
 //! initialized. A program is compiled once, at upload, inside a fresh instance (`check`), which
 //! also runs its top level; every run is another fresh instance (`run`), so nothing a program
-//! changes outlives it. Besides `emit`, the component imports WASI 0.2, and is given nothing
+//! changes outlives it. Besides `emit`, `emit-marshal` and `emit-lines`, the component imports WASI 0.2, and is given nothing
 //! through it (`PyState`): a file opened or a folder listed is simply not there.
 mod artifact;
 mod marshal;
